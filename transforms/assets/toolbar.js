@@ -1,0 +1,1 @@
+/* toolbar: filled in by the toolbar work */

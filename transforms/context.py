@@ -1,0 +1,50 @@
+"""What a transform may know about the request, handed in by the caller (never read from HTTP)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+MODES = ("read", "elder", "a11y", "text", "orig")
+THEMES = ("default", "dark", "blue", "chocolate", "yellow")
+FONT_STEPS = (100, 125, 150, 175, 200, 250)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Reader settings that change the rendered output (so they are part of the cache key)."""
+
+    font_step: int = 0  # index into FONT_STEPS
+    theme: str = "default"
+    line_spacing: int = 0  # 0 normal, 1 wide, 2 wider
+    speech: str = "server"  # "server" or "browser"
+    rate: int = 2  # 0..4
+
+    def key(self) -> str:
+        return f"f{self.font_step}-t{self.theme}-l{self.line_spacing}-s{self.speech}-r{self.rate}"
+
+
+def _no_proxy(url: str, mode: str) -> str:
+    return url
+
+
+@dataclass
+class Context:
+    """Per-page facts: the final URL (link base), the mode, and callbacks for URL policy."""
+
+    url: str
+    mode: str = "read"
+    settings: Settings = field(default_factory=Settings)
+    ui_lang: str = "zh"
+    # (absolute url, mode) -> proxied url; identity when rendering outside the proxy
+    proxy_url: Callable[[str, str], str] = _no_proxy
+    # absolute image url -> url the browser should load (the proxy's /asset endpoint)
+    asset_url: Callable[[str], str] = lambda u: u
+    # host -> whether the proxy would fetch it
+    host_allowed: Callable[[str], bool] = lambda host: True
+    audio_available: bool = True
+    audio_url: str = ""  # where the page's audio lives ("" when none)
+    cached_note: str = ""  # shown when the page is a stale copy
+    options: dict[str, Any] = field(default_factory=dict)  # per-transform options from config
+    version: str = "0"

@@ -1,0 +1,198 @@
+"""Link policy: which (tag, attribute) holds a URL and what to do with it, as a table (after pywb)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from urllib.parse import urljoin, urlsplit
+
+from lxml import html as lxml_html
+
+from .context import Context
+from .registry import Page, transform
+
+EXTERNAL_LABEL = {"zh": "（外部链接）", "en": " (external link)"}
+
+# (tag, attribute, kind). Kinds: navigate (same mode through the proxy), asset (image through /asset),
+# srcset (a list of assets), stylesheet (orig mode only: through /asset is refused, so fetched raw), refresh.
+URL_ATTRIBUTES: list[tuple[str, str, str]] = [
+    ("a", "href", "navigate"),
+    ("area", "href", "navigate"),
+    ("form", "action", "navigate"),
+    ("img", "src", "asset"),
+    ("img", "srcset", "srcset"),
+    ("source", "srcset", "srcset"),
+    ("source", "src", "asset"),
+    ("input", "src", "asset"),
+    ("link", "href", "stylesheet"),
+    ("meta", "content", "refresh"),
+]
+KEPT_SCHEMES = ("mailto:", "tel:")
+_BAD_SCHEME = re.compile(r"^\s*(javascript|vbscript|data|file|about|blob|filesystem):", re.I)
+_CSS_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.I)
+_REFRESH = re.compile(r"^\s*(\d+)\s*[;,]\s*(?:url\s*=\s*)?(['\"]?)(.*?)\2\s*$", re.I)
+
+
+def document_base(tree: lxml_html.HtmlElement, url: str) -> str:
+    """The first `<base href>` with an http(s) URL wins (as in browsers); others are ignored."""
+    for base in tree.iter("base"):
+        href = (base.get("href") or "").strip()
+        if href:
+            candidate = urljoin(url, href)
+            if urlsplit(candidate).scheme in ("http", "https"):
+                return candidate
+            break
+    return url
+
+
+def absolutize(tree: lxml_html.HtmlElement, url: str) -> str:
+    base = document_base(tree, url)
+    for el in list(tree.iter("base")):
+        el.drop_tree()
+    tree.make_links_absolute(base, resolve_base_href=False, handle_failures="discard")
+    return base
+
+
+def _normalise(raw: str) -> str:
+    # Browsers drop ASCII whitespace and control characters inside schemes: `java\tscript:` runs.
+    return re.sub(r"[\x00-\x20\x7f]+", "", raw)
+
+
+def classify(url: str, ctx: Context) -> str:
+    """One of fragment, kept, dropped, proxied, external."""
+    clean = _normalise(url)
+    if not clean or clean.startswith("#"):
+        return "fragment"
+    low = clean.lower()
+    if low.startswith(KEPT_SCHEMES):
+        return "kept"
+    if _BAD_SCHEME.match(clean):
+        return "dropped"
+    parts = urlsplit(clean)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return "dropped"
+    return "proxied" if ctx.host_allowed(parts.hostname) else "external"
+
+
+def navigate_url(url: str, ctx: Context) -> str | None:
+    kind = classify(url, ctx)
+    if kind == "dropped":
+        return None
+    if kind == "proxied":
+        return ctx.proxy_url(_normalise(url), ctx.mode)
+    return url.strip()
+
+
+def asset_url(url: str, ctx: Context) -> str | None:
+    kind = classify(url, ctx)
+    if kind in ("dropped", "fragment", "kept"):
+        return None
+    return ctx.asset_url(_normalise(url))
+
+
+def _srcset(value: str, ctx: Context) -> str | None:
+    out = []
+    for candidate in value.split(","):
+        bits = candidate.strip().split()
+        if not bits:
+            continue
+        new = asset_url(bits[0], ctx)
+        if new:
+            out.append(" ".join([new, *bits[1:]]))
+    return ", ".join(out) or None
+
+
+def _refresh(value: str, ctx: Context) -> str | None:
+    m = _REFRESH.match(value or "")
+    if not m:
+        return value if (value or "").strip().isdigit() else None
+    new = navigate_url(m.group(3), ctx)
+    return f"{m.group(1)};url={new}" if new else None
+
+
+def _mark_external(a: lxml_html.HtmlElement, ctx: Context) -> None:
+    a.set("rel", "noopener noreferrer external")
+    a.set("class", ((a.get("class") or "") + " external").strip())
+    label = lxml_html.Element("span")
+    label.set("class", "visually-hidden")
+    label.text = EXTERNAL_LABEL.get(ctx.ui_lang, EXTERNAL_LABEL["zh"])
+    a.append(label)
+
+
+def rewrite_css(css: str, ctx: Context) -> str:
+    def repl(m: re.Match[str]) -> str:
+        new = asset_url(m.group(2), ctx)
+        return f"url({m.group(1)}{new}{m.group(1)})" if new else "url()"
+
+    return _CSS_URL.sub(repl, css)
+
+
+HANDLERS: dict[str, Callable[[str, Context], str | None]] = {
+    "navigate": navigate_url,
+    "asset": asset_url,
+    "srcset": _srcset,
+    "stylesheet": asset_url,
+    "refresh": _refresh,
+}
+
+
+def rewrite_tree(root: lxml_html.HtmlElement, ctx: Context, *, styles: bool = False) -> None:
+    """Rewrite every URL in the tree per URL_ATTRIBUTES; links it cannot make safe are removed."""
+    for tag, attr, kind in URL_ATTRIBUTES:
+        for el in root.iter(tag):
+            value = el.get(attr)
+            if value is None:
+                continue
+            if tag == "meta" and (el.get("http-equiv") or "").lower() != "refresh":
+                continue
+            if tag == "link" and not styles:
+                continue
+            if tag == "form" and (el.get("method") or "get").lower() != "get":
+                el.drop_tag()
+                continue
+            new = HANDLERS[kind](value, ctx)
+            if new is None:
+                del el.attrib[attr]
+                if tag == "meta":
+                    el.drop_tree()
+                continue
+            el.set(attr, new)
+            if tag in ("a", "area") and kind == "navigate" and classify(value, ctx) == "external":
+                if tag == "a":
+                    _mark_external(el, ctx)
+                else:
+                    el.set("rel", "noopener noreferrer external")
+    if styles:
+        for el in root.iter("style"):
+            if el.text:
+                el.text = rewrite_css(el.text, ctx)
+        for el in root.xpath("//*[@style]"):
+            el.set("style", rewrite_css(el.get("style", ""), ctx))
+
+
+def _fragment(html: str) -> lxml_html.HtmlElement:
+    return lxml_html.fragment_fromstring(html or "<div></div>", create_parent="div")
+
+
+@transform("rewrite_links")
+def rewrite_article_links(page: Page, ctx: Context) -> Page:
+    """Links in the article and its link fields go to the same mode through the proxy."""
+    art = page.article
+    if art is None:
+        return page
+    root = _fragment(art.content_html)
+    rewrite_tree(root, ctx)
+    art.content_html = lxml_html.tostring(root, encoding="unicode")
+    for link in [*art.breadcrumb, art.prev, art.next, *art.attachments,
+                 *art.entries, *[lk for g in art.groups for lk in g.links]]:
+        if link is not None:
+            link.url = navigate_url(link.url, ctx) or ""
+    for img in art.images:
+        img.src = asset_url(img.src, ctx) or ""
+    return page
+
+
+@transform("rewrite_document_links")
+def rewrite_document_links(page: Page, ctx: Context) -> Page:
+    rewrite_tree(page.tree, ctx, styles=True)
+    return page

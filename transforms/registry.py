@@ -1,0 +1,57 @@
+"""Transforms by name, so that a mode is an ordered list of names in config.yaml.
+
+A transform takes a Page and a Context and returns a Page. Pages are built per request, so a transform may
+change the tree it is given; it must not touch anything else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from lxml import html as lxml_html
+
+from .article import Article
+from .context import Context
+
+
+@dataclass
+class Page:
+    tree: lxml_html.HtmlElement  # the whole upstream document (orig mode works on it)
+    article: Article | None = None
+    output: str | None = None  # the final HTML or text, set by a render transform
+    media_type: str = "text/html"
+    notes: list[str] = field(default_factory=list)
+
+
+Transform = Callable[[Page, Context], Page]
+TRANSFORMS: dict[str, Transform] = {}
+
+
+def transform(name: str) -> Callable[[Transform], Transform]:
+    def register(fn: Transform) -> Transform:
+        if name in TRANSFORMS:
+            raise ValueError(f"transform {name!r} registered twice")
+        TRANSFORMS[name] = fn
+        return fn
+
+    return register
+
+
+def load_all() -> None:
+    """Import the modules that register transforms (import order does not matter)."""
+    from . import pipeline_steps  # noqa: F401
+
+
+def get(name: str) -> Transform:
+    load_all()
+    try:
+        return TRANSFORMS[name]
+    except KeyError:
+        raise KeyError(f"unknown transform {name!r}; known: {', '.join(sorted(TRANSFORMS))}") from None
+
+
+def run(names: list[str], page: Page, ctx: Context) -> Page:
+    for name in names:
+        page = get(name)(page, ctx)
+    return page

@@ -1,0 +1,98 @@
+"""Sanitising with real sanitisers: nh3 for the article fragment, lxml_html_clean for whole pages (orig)."""
+
+from __future__ import annotations
+
+import nh3
+from lxml import html as lxml_html
+from lxml_html_clean import Cleaner
+
+from .context import Context
+from .registry import Page, transform
+
+ARTICLE_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del", "div",
+    "dl", "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "ins", "kbd",
+    "li", "mark", "ol", "p", "pre", "q", "s", "section", "small", "span", "strong", "sub", "sup", "table",
+    "tbody", "td", "tfoot", "th", "thead", "time", "tr", "u", "ul",
+}
+ARTICLE_ATTRIBUTES = {
+    "*": {"lang", "dir", "title", "id"},
+    "a": {"href", "hreflang"},
+    "img": {"src", "alt", "width", "height", "srcset"},
+    "td": {"colspan", "rowspan", "headers"},
+    "th": {"colspan", "rowspan", "scope", "headers", "abbr"},
+    "col": {"span"},
+    "colgroup": {"span"},
+    "ol": {"start", "type", "reversed"},
+    "li": {"value"},
+    "time": {"datetime"},
+    "span": {"class"},
+    "div": {"class"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+def clean_fragment(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ARTICLE_TAGS,
+        attributes=ARTICLE_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+        clean_content_tags={"script", "style", "template", "noscript", "iframe", "object", "embed",
+                            "svg", "math", "textarea", "select", "button"},
+    )
+
+
+@transform("sanitize")
+def sanitize_article(page: Page, ctx: Context) -> Page:
+    if page.article is not None:
+        page.article.content_html = clean_fragment(page.article.content_html)
+    return page
+
+
+_DOCUMENT_CLEANER = Cleaner(
+    scripts=True,
+    javascript=True,
+    comments=True,
+    style=False,
+    inline_style=False,
+    links=False,
+    meta=False,
+    page_structure=False,
+    processing_instructions=True,
+    embedded=True,
+    frames=True,
+    forms=False,
+    annoying_tags=True,
+    remove_unknown_tags=False,
+    safe_attrs_only=False,
+    kill_tags={"template", "noscript", "svg", "math", "portal", "base"},
+)
+_FORBIDDEN_LINK_RELS = {"import", "preload", "prefetch", "modulepreload", "dns-prefetch", "preconnect",
+                        "manifest", "serviceworker"}
+
+
+def clean_document(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
+    _DOCUMENT_CLEANER(tree)
+    for el in list(tree.iter("link")):
+        rels = set((el.get("rel") or "").lower().split())
+        if rels & _FORBIDDEN_LINK_RELS or "stylesheet" not in rels:
+            el.drop_tree()
+    for el in list(tree.iter("meta")):
+        if (el.get("http-equiv") or "").lower() not in ("", "refresh", "content-type", "content-language"):
+            el.drop_tree()
+    for el in tree.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for attr in list(el.attrib):
+            if attr.lower().startswith("on") or attr.lower() in ("formaction", "srcdoc", "xlink:href"):
+                del el.attrib[attr]
+    return tree
+
+
+@transform("sanitize_document")
+def sanitize_document(page: Page, ctx: Context) -> Page:
+    page.tree = clean_document(page.tree)
+    return page
