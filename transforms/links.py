@@ -75,6 +75,9 @@ def classify(url: str, ctx: Context) -> str:
 
 
 def navigate_url(url: str, ctx: Context) -> str | None:
+    page, _, fragment = url.partition("#")
+    if fragment and page == ctx.url.partition("#")[0]:
+        return "#" + fragment  # a link within this page stays within it
     kind = classify(url, ctx)
     if kind == "dropped":
         return None

@@ -1,0 +1,71 @@
+"""Bytes to unicode, in the order browsers use: HTTP charset, BOM, <meta> in the first bytes, detection."""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from charset_normalizer import from_bytes
+
+# GB2312 and GBK pages routinely contain characters outside those sets; GB18030 is their superset.
+ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",
+           "euc-cn": "gb18030", "cp936": "gb18030", "iso-8859-1": "cp1252", "latin-1": "cp1252",
+           "us-ascii": "cp1252", "ascii": "cp1252"}
+_META = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_\-:.]+)""", re.I)
+_HEADER = re.compile(r"charset\s*=\s*[\"']?([a-zA-Z0-9_\-:.]+)", re.I)
+BOMS = [(codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+        (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")]
+META_SCAN_BYTES = 4096
+
+
+def normalise_label(label: str | None) -> str | None:
+    if not label:
+        return None
+    label = label.strip().strip("\"'").lower()
+    try:
+        name = codecs.lookup(ALIASES.get(label, label)).name
+    except LookupError:
+        return None
+    return ALIASES.get(name, name)
+
+
+def charset_from_content_type(content_type: str | None) -> str | None:
+    m = _HEADER.search(content_type or "")
+    return normalise_label(m.group(1)) if m else None
+
+
+def sniff(body: bytes, content_type: str | None = None) -> str:
+    for bom, name in BOMS:
+        if body.startswith(bom):
+            return name
+    header = charset_from_content_type(content_type)
+    meta_m = _META.search(body[:META_SCAN_BYTES])
+    meta = normalise_label(meta_m.group(1).decode("ascii", "ignore")) if meta_m else None
+    for label in (header, meta):
+        if label and _decodes(body, label):
+            return label
+    if _decodes(body, "utf-8"):
+        return "utf-8"
+    best = from_bytes(body[:200_000]).best()
+    if best is not None:
+        return normalise_label(best.encoding) or "utf-8"
+    return header or meta or "utf-8"
+
+
+def _decodes(body: bytes, label: str) -> bool:
+    """A declared charset that fails on most of the page is a lie (common: utf-8 header, GBK body)."""
+    sample = body[:65536]
+    try:
+        sample.decode(label)
+        return True
+    except UnicodeDecodeError as e:
+        # a truncated multi-byte sequence at the cut is fine
+        return e.start >= len(sample) - 4
+    except LookupError:
+        return False
+
+
+def decode(body: bytes, content_type: str | None = None) -> str:
+    label = sniff(body, content_type)
+    text = body.decode(label, errors="replace")
+    return text[1:] if text.startswith("\ufeff") else text

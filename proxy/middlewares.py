@@ -1,0 +1,129 @@
+"""aiohttp middlewares, declared once in order (order is behaviour): access log, security headers, errors,
+rate limit."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from transforms.pages import render_error
+
+from .errors import ProxyError, RateLimited
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+access_log = logging.getLogger("a11y_proxy.access")
+log = logging.getLogger("a11y_proxy")
+
+CSP = ("default-src 'none'; script-src 'self'; style-src 'self'{inline}; img-src 'self' data:; "
+       "media-src 'self'; connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; "
+       "frame-ancestors 'none'")
+
+
+def ui_lang(request: web.Request) -> str:
+    """English only when the browser prefers it over Chinese."""
+    for part in request.headers.get("Accept-Language", "").split(","):
+        tag = part.split(";")[0].strip().lower()
+        if tag.startswith("zh"):
+            return "zh"
+        if tag.startswith("en"):
+            return "en"
+    return "zh"
+
+
+def error_response(status: int, zh: str, en: str, request: web.Request, headers: dict[str, str] | None = None
+                   ) -> web.Response:
+    if request.path.startswith("/api/"):
+        return web.json_response({"error": en, "error_zh": zh, "status": status}, status=status, headers=headers)
+    body = render_error(status, zh, en, ui_lang(request))
+    return web.Response(text=body, status=status, content_type="text/html", charset="utf-8", headers=headers)
+
+
+@web.middleware
+async def access(request: web.Request, handler: Handler) -> web.StreamResponse:
+    start = time.perf_counter()
+    status = 500
+    try:
+        resp = await handler(request)
+        status = resp.status
+        return resp
+    finally:
+        mode = request.match_info.get("mode") or request.path.split("/")[1] or "home"
+        metrics = request.app.get("metrics")
+        if metrics is not None:
+            metrics.requests.labels(mode if len(mode) < 12 else "other", str(status)).inc()
+        access_log.info("method=%s path=%s status=%d ms=%.1f reason=%s", request.method,
+                        request.path[:200].encode("unicode_escape").decode("ascii"), status,
+                        (time.perf_counter() - start) * 1000, request.get("reason", "-"))
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    resp = await handler(request)
+    inline = " 'unsafe-inline'" if request.get("orig_mode") else ""
+    resp.headers.setdefault("Content-Security-Policy", CSP.format(inline=inline))
+    resp.headers.setdefault("X-Content-Type-Options", "nosniff")
+    resp.headers.setdefault("Referrer-Policy", "no-referrer")
+    resp.headers.setdefault("X-Frame-Options", "DENY")
+    resp.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    return resp
+
+
+@web.middleware
+async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except ProxyError as e:
+        request["reason"] = e.log_reason
+        headers = {"Retry-After": "5"} if e.status in (429, 503) else None
+        return error_response(e.status, e.zh, e.en, request, headers)
+    except web.HTTPException as e:
+        if e.status < 400:
+            raise
+        request["reason"] = e.reason
+        zh, en = {404: ("找不到这个页面。", "There is no such page."),
+                  405: ("不支持这种请求方法。", "That request method is not supported.")}.get(
+            e.status, ("请求无法处理。", "The request could not be handled."))
+        return error_response(e.status, zh, en, request)
+    except Exception:
+        log.exception("unhandled error on %s", request.path[:200])
+        request["reason"] = "internal error"
+        return error_response(500, "代理出现内部错误，请稍后再试。", "The proxy hit an internal error; please try again.",
+                              request)
+
+
+class TokenBuckets:
+    """Per-client request budget: `burst` at once, refilled at `per_minute`."""
+
+    def __init__(self, per_minute: int, burst: int, max_clients: int = 100_000) -> None:
+        self.rate = per_minute / 60.0
+        self.burst = float(burst)
+        self.max_clients = max_clients
+        self.buckets: dict[str, tuple[float, float]] = {}
+
+    def take(self, client: str) -> bool:
+        now = time.monotonic()
+        tokens, last = self.buckets.get(client, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - last) * self.rate)
+        if len(self.buckets) > self.max_clients:
+            self.buckets.clear()
+        if tokens < 1:
+            self.buckets[client] = (tokens, now)
+            return False
+        self.buckets[client] = (tokens - 1, now)
+        return True
+
+
+def rate_limit(buckets: TokenBuckets, client_of: Callable[[web.Request], str]) -> Callable:
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if request.path.startswith("/static/") or request.path in ("/healthz", "/metrics"):
+            return await handler(request)
+        if not buckets.take(client_of(request)):
+            raise RateLimited("请求过于频繁，请稍后再试。", "Too many requests; please wait a moment.",
+                              reason="rate limited")
+        return await handler(request)
+
+    return middleware

@@ -1,0 +1,26 @@
+"""Running the server: one process with aiohttp's runner, or several under gunicorn's aiohttp worker."""
+
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+
+from .config import Config
+
+log = logging.getLogger("a11y_proxy")
+
+
+def serve(cfg: Config, host: str | None, port: int | None, workers: int | None) -> int:
+    from .server import create_app
+
+    host = host or cfg.server.host
+    port = port or cfg.server.port
+    workers = workers or cfg.server.workers
+    if workers > 1:
+        from .gunicorn_app import run_gunicorn
+
+        return run_gunicorn(cfg, host, port, workers)
+    log.info("a11y-proxy listening on http://%s:%d/", host, port)
+    web.run_app(create_app(cfg), host=host, port=port, access_log=None, print=None)
+    return 0

@@ -1,0 +1,207 @@
+"""The aiohttp application: routes, services built once at start-up, and the middleware stack."""
+
+from __future__ import annotations
+
+import json
+import logging
+import mimetypes
+import socket
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from transforms.context import MODES
+from transforms.pages import render_home
+
+from . import __version__, sample, urlscheme
+from .cache import make_cache
+from .config import Config
+from .errors import BadURL, TooLarge, UpstreamFailed
+from .guard import Guard
+from .metrics import Metrics
+from .middlewares import TokenBuckets, access, errors, rate_limit, security_headers, ui_lang
+from .pageservice import PageService, Source
+from .render_pool import RenderPool
+from .upstream import Upstream
+
+log = logging.getLogger("a11y_proxy")
+ASSETS = Path(__file__).resolve().parent.parent / "transforms" / "assets"
+PASSTHROUGH_HEADERS = ("Content-Type", "Content-Disposition", "Last-Modified", "ETag")
+SERVICES = web.AppKey("services", PageService)
+CONFIG = web.AppKey("config", Config)
+
+
+def own_addresses() -> set[str]:
+    """Addresses of this machine, so that the proxy refuses to fetch itself."""
+    found = {"127.0.0.1", "::1"}
+    try:
+        for info in socket.getaddrinfo(socket.gethostname(), None):
+            found.add(str(info[4][0]))
+    except OSError:
+        pass
+    return found
+
+
+def client_address(request: web.Request) -> str:
+    peer = request.remote or "?"
+    trusted = request.app[CONFIG].server.trusted_proxies
+    if peer in trusted:
+        forwarded = request.headers.get("X-Forwarded-For", "")
+        if forwarded:
+            return forwarded.split(",")[-1].strip()
+    return peer
+
+
+def settings_of(request: web.Request):  # -> transforms.context.Settings
+    return urlscheme.parse_settings(request.cookies.get(urlscheme.SETTINGS_COOKIE))
+
+
+async def home(request: web.Request) -> web.Response:
+    cfg = request.app[CONFIG]
+    links = [(m, urlscheme.proxied(sample.SAMPLE_ARTICLE, m)) for m in MODES] if cfg.sample.enabled else []
+    return web.Response(text=render_home(ui_lang(request), links, settings_of(request)), content_type="text/html")
+
+
+async def go(request: web.Request) -> web.Response:
+    """The home page's form: /go?url=...&mode=elder -> /elder/<url>."""
+    mode = request.query.get("mode", "elder")
+    if mode not in MODES:
+        raise BadURL("未知的阅读模式。", "Unknown reading mode.", reason=f"mode {mode!r}")
+    url = urlscheme.normalise_target(request.query.get("url", ""))
+    request.app[SERVICES].check(url)
+    raise web.HTTPSeeOther(urlscheme.proxied(url, mode))
+
+
+async def static(request: web.Request) -> web.StreamResponse:
+    name = request.match_info["name"]
+    path = (ASSETS / name).resolve()
+    if path.parent != ASSETS or not path.is_file():
+        raise web.HTTPNotFound()
+    ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return web.Response(body=path.read_bytes(), content_type=ctype,
+                        headers={"Cache-Control": "public, max-age=3600"})
+
+
+async def page(request: web.Request) -> web.StreamResponse:
+    mode = request.match_info["mode"]
+    svc = request.app[SERVICES]
+    cfg = request.app[CONFIG]
+    url = svc.check(urlscheme.target_from_path(request.raw_path, mode, cfg.server.max_url_length))
+    src = await svc.source(url, lambda resp, head: passthrough(request, resp, head, cfg.upstream.max_passthrough_bytes))
+    if not isinstance(src, Source):
+        return src
+    request["orig_mode"] = mode == "orig"
+    body, media_type = await svc.render(src, mode, settings_of(request), ui_lang(request))
+    return web.Response(body=body, content_type=media_type, charset="utf-8",
+                        headers={"Cache-Control": "private, max-age=60", "Vary": "Cookie, Accept-Language"})
+
+
+async def passthrough(request: web.Request, resp: aiohttp.ClientResponse, head: bytes, cap: int,
+                      only_images: bool = False) -> web.StreamResponse:
+    """Stream a non-HTML upstream body (attachment, image) to the client under a size cap."""
+    ctype = resp.headers.get("Content-Type", "application/octet-stream")
+    if only_images and not ctype.lower().startswith(("image/", "text/css")):
+        raise UpstreamFailed("该地址不是图片。", "That address is not an image.", status=415,
+                             reason=f"asset type {ctype}")
+    if resp.content_length is not None and resp.content_length > cap:
+        raise TooLarge("文件过大。", "The file is too large.", reason=f"passthrough {resp.content_length} > {cap}")
+    out = web.StreamResponse(status=200)
+    for h in PASSTHROUGH_HEADERS:
+        if h in resp.headers:
+            out.headers[h] = resp.headers[h]
+    if ctype.lower().startswith("image/svg"):
+        out.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    if resp.content_length is not None and not resp.headers.get("Content-Encoding"):
+        out.content_length = resp.content_length
+    await out.prepare(request)
+    sent = len(head)
+    await out.write(head)
+    async for chunk in resp.content.iter_chunked(65536):
+        sent += len(chunk)
+        if sent > cap:
+            log.warning("passthrough of %s cut at %d bytes", resp.url, cap)
+            request.transport and request.transport.close()
+            return out
+        await out.write(chunk)
+    await out.write_eof()
+    return out
+
+
+async def asset(request: web.Request) -> web.StreamResponse:
+    svc = request.app[SERVICES]
+    cfg = request.app[CONFIG]
+    raw = request.query.get("url", "")
+    if not raw or len(raw) > cfg.server.max_url_length:
+        raise BadURL("缺少或过长的图片地址。", "Missing or too long image address.", reason="asset url")
+    url = svc.check(raw)
+    if sample.is_sample(url):
+        raise web.HTTPNotFound()
+    result = await svc.source(url, lambda resp, head: passthrough(request, resp, head, cfg.upstream.max_image_bytes,
+                                                                  only_images=True))
+    if isinstance(result, Source):
+        raise UpstreamFailed("该地址不是图片。", "That address is not an image.", status=415, reason="asset is html")
+    return result
+
+
+async def api_article(request: web.Request) -> web.Response:
+    svc = request.app[SERVICES]
+    raw = request.query.get("url", "")
+    url = svc.check(urlscheme.normalise_target(raw))
+
+    async def refuse(resp: Any, head: bytes) -> None:
+        raise UpstreamFailed("该地址不是网页。", "That address is not a web page.", status=415, reason="api non-html")
+
+    src = await svc.source(url, refuse)
+    article = await svc.article(src, ui_lang(request))
+    return web.json_response(article.to_json(), dumps=lambda o: json.dumps(o, ensure_ascii=False))
+
+
+async def healthz(request: web.Request) -> web.Response:
+    svc = request.app[SERVICES]
+    return web.json_response({"status": "ok", "version": __version__, "audio": svc.audio_available,
+                              "cache": svc.cache.stats()})
+
+
+async def metrics(request: web.Request) -> web.Response:
+    m: Metrics = request.app["metrics"]
+    return web.Response(body=m.render(), content_type="text/plain", charset="utf-8",
+                        headers={"X-Content-Type-Options": "nosniff"})
+
+
+def create_app(cfg: Config, resolver: aiohttp.abc.AbstractResolver | None = None) -> web.Application:
+    buckets = TokenBuckets(cfg.server.rate_limit_per_minute, cfg.server.rate_limit_burst)
+    app = web.Application(
+        middlewares=[access, security_headers, errors, rate_limit(buckets, client_address)],
+        client_max_size=64 * 1024,
+        handler_args={"max_line_size": cfg.server.max_url_length + 64, "max_field_size": 8190},
+    )
+    app[CONFIG] = cfg
+    app["metrics"] = Metrics()
+
+    async def services(app: web.Application):  # cleanup context: one of each for the app's lifetime
+        guard = Guard(cfg.upstream, own_addresses())
+        upstream = Upstream(cfg.upstream, guard, resolver)
+        await upstream.start()
+        pool = RenderPool(cfg.transform.workers, cfg.transform.page_timeout)
+        cache = make_cache(cfg.cache)
+        app[SERVICES] = PageService(cfg, guard, upstream, cache, pool, app["metrics"])
+        try:
+            await pool.warm_up()
+            yield
+        finally:
+            await upstream.close()
+            await cache.close()
+            pool.close()
+
+    app.cleanup_ctx.append(services)
+    app.router.add_get("/", home)
+    app.router.add_get("/go", go)
+    app.router.add_get("/static/{name}", static)
+    app.router.add_get("/asset", asset)
+    app.router.add_get("/api/article", api_article)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/metrics", metrics)
+    app.router.add_get(r"/{mode:(read|elder|a11y|text|orig)}/{url:.*}", page)
+    return app

@@ -1,0 +1,103 @@
+"""Rules kept in data/cms_containers.yaml: CMS content containers and page-furniture markers."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from lxml import html as lxml_html
+
+from .script import squash, weighted_length
+
+DATA = Path(__file__).resolve().parent / "data" / "cms_containers.yaml"
+_SIMPLE = re.compile(r"^([a-zA-Z][\w-]*)?(?:([#.])([\w-]+)|\[([\w-]+)=([^\]]+)\])?$")
+MIN_CONTAINER_LENGTH = 120  # Latin-equivalent characters: below that, a container is an empty shell
+
+
+@dataclass(frozen=True)
+class Selector:
+    tag: str | None
+    attr: str  # "id", "class" or any attribute name
+    value: str
+
+    def matches(self, el: lxml_html.HtmlElement) -> bool:
+        if self.tag and el.tag != self.tag:
+            return False
+        got = el.get(self.attr)
+        if got is None:
+            return False
+        return self.value in got.split() if self.attr == "class" else got.strip() == self.value
+
+
+@dataclass(frozen=True)
+class Rules:
+    content: tuple[Selector, ...]
+    noise_tokens: tuple[str, ...]
+    noise_lines: re.Pattern[str]
+
+
+def parse_selector(selector: str) -> Selector:
+    """`#id`, `.class`, `tag#id`, `tag.class`, `[attr=value]` (no cssselect needed, one tree walk)."""
+    m = _SIMPLE.match(selector.strip())
+    if not m or not (m.group(2) or m.group(4)):
+        raise ValueError(f"unsupported selector {selector!r}")
+    tag, kind, name, attr, value = m.groups()
+    if kind:
+        return Selector(tag, "id" if kind == "#" else "class", name)
+    return Selector(tag, attr, value.strip("\"'"))
+
+
+@lru_cache(maxsize=1)
+def rules() -> Rules:
+    data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    return Rules(
+        content=tuple(parse_selector(item["selector"]) for item in data["content"]),
+        noise_tokens=tuple(t.lower() for t in data["noise_tokens"]),
+        noise_lines=re.compile("|".join(f"(?:{p})" for p in data["noise_lines"])),
+    )
+
+
+def find_container(root: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
+    """The first CMS content container (in rule order) that holds real text; the fullest if repeated."""
+    index = _index(rules().content)
+    hits: dict[int, list[lxml_html.HtmlElement]] = {}
+    for el in root.iter():
+        for attr, by_value in index.items():
+            raw = el.get(attr)
+            if not raw:
+                continue
+            for value in (raw.split() if attr == "class" else (raw.strip(),)):
+                for i, sel in by_value.get(value, ()):
+                    if sel.matches(el):
+                        hits.setdefault(i, []).append(el)
+    for i in sorted(hits):
+        found = [(weighted_length(squash(el.text_content())), el) for el in hits[i]]
+        found = [(n, el) for n, el in found if n >= MIN_CONTAINER_LENGTH]
+        if found:
+            return max(found, key=lambda pair: pair[0])[1]
+    return None
+
+
+@lru_cache(maxsize=4)
+def _index(selectors: tuple[Selector, ...]) -> dict[str, dict[str, list[tuple[int, Selector]]]]:
+    """attribute -> value -> selectors, so one walk over the tree checks every rule."""
+    index: dict[str, dict[str, list[tuple[int, Selector]]]] = {}
+    for i, sel in enumerate(selectors):
+        index.setdefault(sel.attr, {}).setdefault(sel.value, []).append((i, sel))
+    return index
+
+
+def is_noise_name(el: lxml_html.HtmlElement) -> bool:
+    """Class or id names a share bar, print link, QR code, breadcrumb, footer, ..."""
+    names = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+    if len(names) < 3:
+        return False
+    words = set(re.split(r"[^a-z0-9]+", names))
+    return any(tok in words if len(tok) <= 4 else tok in names for tok in rules().noise_tokens)
+
+
+def is_noise_line(text: str) -> bool:
+    return bool(rules().noise_lines.match(squash(text)))

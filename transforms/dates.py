@@ -1,0 +1,62 @@
+"""Dates in the forms Chinese and English government pages print them, normalised to ISO 8601."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+_SEP = r"\s*[-/.年]\s*"
+_NUMERIC = re.compile(
+    r"(?<!\d)((?:19|20)\d\d)" + _SEP + r"(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*日?"
+    r"(?:\s*T?\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?)?"
+)
+_COMPACT = re.compile(r"(?<!\d)((?:19|20)\d\d)(\d\d)(\d\d)(?:T?(\d\d)(\d\d)(\d\d)?)?(?!\d)")
+_US = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)(?![\d/])")
+_MONTHS = {m: i + 1 for i, m in enumerate(
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"])}
+_MONTH_WORD = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+_ENGLISH_MDY = re.compile(_MONTH_WORD + r"\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)", re.I)
+_ENGLISH_DMY = re.compile(r"(?<!\d)(\d{1,2})(?:st|nd|rd|th)?\s+" + _MONTH_WORD + r",?\s+((?:19|20)\d\d)", re.I)
+
+
+def _iso(y: str | int, m: str | int, d: str | int, hh: str | None = None, mm: str | None = None,
+         ss: str | None = None) -> str | None:
+    try:
+        day = date(int(y), int(m), int(d))
+    except ValueError:
+        return None
+    if hh is None or mm is None or int(hh) > 23 or int(mm) > 59:
+        return day.isoformat()
+    out = f"{day.isoformat()}T{int(hh):02d}:{int(mm):02d}"
+    return out + (f":{int(ss):02d}" if ss and int(ss) < 60 else "")
+
+
+def parse_date(text: str, *, compact: bool = False) -> str:
+    """The first date in `text` as `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM[:SS]`; "" when there is none.
+
+    `compact` also accepts `20210210` (only safe in machine-written values such as meta tags).
+    """
+    if not text:
+        return ""
+    for m in _NUMERIC.finditer(text):
+        found = _iso(*m.groups())
+        if found:
+            return found
+    for m in _ENGLISH_MDY.finditer(text):
+        found = _iso(m.group(3), _MONTHS[m.group(1).lower()[:3]], m.group(2))
+        if found:
+            return found
+    for m in _ENGLISH_DMY.finditer(text):
+        found = _iso(m.group(3), _MONTHS[m.group(2).lower()[:3]], m.group(1))
+        if found:
+            return found
+    for m in _US.finditer(text):
+        found = _iso(m.group(3), m.group(1), m.group(2))
+        if found:
+            return found
+    if compact:
+        for m in _COMPACT.finditer(text):
+            found = _iso(*m.groups())
+            if found:
+                return found
+    return ""

@@ -1,0 +1,186 @@
+"""readability-lxml's scoring, made to work on Chinese text.
+
+Upstream counts ASCII commas and measures lengths in characters tuned for English, so on Chinese pages it
+picks navigation or drops data tables. Here lengths are weighted by script (see `script.weighted_length`),
+CJK clause punctuation counts as commas do, data tables and figures are kept, and the document is a copy
+of the already-parsed body (no second parse, no string round trip).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+
+from lxml import html as lxml_html
+from readability import Document
+
+from .script import clause_count, squash, weighted_length
+
+BLOCK_TAGS = frozenset({"blockquote", "dl", "div", "img", "ol", "p", "pre", "table", "ul", "section",
+                        "article", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "form", "video"})
+_SENTENCE_END = re.compile(r"[.。！？!?]( |$)")
+
+
+def is_data_table(table: lxml_html.HtmlElement) -> bool:
+    """A table of data (名单, 公示) rather than layout: header cells, or a regular grid of short cells."""
+    if table.find(".//table") is not None:
+        return False
+    if table.find(".//th") is not None:
+        return True
+    rows = table.findall(".//tr")
+    if len(rows) < 3:
+        return False
+    widths = {len(r.findall("td")) for r in rows[1:]}
+    return len(widths) <= 2 and max(widths, default=0) >= 2
+
+
+class CJKDocument(Document):
+    """A readability Document over an element instead of a string; `block()` returns an element."""
+
+    def __init__(self, body: lxml_html.HtmlElement, url: str = "", min_text_length: int = 25,
+                 retry_length: int = 250) -> None:
+        super().__init__("", url=url, min_text_length=min_text_length, retry_length=retry_length)
+        self.source = body
+
+    def _html(self, force: bool = False) -> lxml_html.HtmlElement:
+        if force or self.html is None:
+            self.html = copy.deepcopy(self.source)
+        return self.html
+
+    def block(self) -> lxml_html.HtmlElement | None:
+        """The main block (a fresh div), or None when no candidate scored; never raises."""
+        for ruthless in (True, False):
+            self._html(True)
+            if ruthless:
+                self.remove_unlikely_candidates()
+            self.transform_misused_divs_into_paragraphs()
+            candidates = self.score_paragraphs()
+            best = self.select_best_candidate(candidates)
+            if not best:
+                continue
+            best = self.get_semantic_article_candidate(candidates, best)
+            best = self.get_semantic_main_candidate(candidates, best)
+            article = self.get_article(candidates, best, html_partial=True)
+            article = self.clean_block(article, candidates)
+            if not ruthless or weighted_length(article.text_content()) >= self.retry_length:
+                return article
+        return None
+
+    # -- scoring -------------------------------------------------------------------------------------
+    def score_paragraphs(self) -> dict:
+        candidates: dict = {}
+        ordered = []
+        for elem in self.tags(self._html(), "p", "pre", "td", "blockquote"):
+            parent = elem.getparent()
+            if parent is None:
+                continue
+            grand = parent.getparent()
+            text = squash(elem.text_content())
+            length = weighted_length(text)
+            if length < self.min_text_length:
+                continue
+            for node in (parent, grand):
+                if node is not None and node not in candidates:
+                    candidates[node] = self.score_node(node)
+                    ordered.append(node)
+            score = 1 + clause_count(text) + min(length / 100, 3)
+            candidates[parent]["content_score"] += score
+            if grand is not None:
+                candidates[grand]["content_score"] += score / 2.0
+        for elem in ordered:
+            candidates[elem]["content_score"] *= 1 - self.get_link_density(elem)
+        return candidates
+
+    def get_link_density(self, elem: lxml_html.HtmlElement) -> float:
+        links = sum(weighted_length(squash(a.text_content())) for a in elem.iter("a"))
+        return links / max(weighted_length(squash(elem.text_content())), 1)
+
+    def transform_misused_divs_into_paragraphs(self) -> None:
+        """Upstream serialises every child to look for block tags; walking the tree is much cheaper."""
+        for elem in self.tags(self.html, "div"):
+            if not any(d.tag in BLOCK_TAGS for d in elem.iterdescendants() if isinstance(d.tag, str)):
+                elem.tag = "p"
+        inline = {"a", "b", "cite", "code", "em", "font", "i", "small", "span", "strong", "sub", "sup", "u"}
+        for elem in self.tags(self.html, "div"):
+            paragraph = None
+            if elem.text and elem.text.strip():
+                paragraph = lxml_html.Element("p")
+                paragraph.text, elem.text = elem.text, None
+                elem.insert(0, paragraph)
+            for child in list(elem):
+                if child is paragraph:
+                    continue
+                if child.tag == "br" or child.tag not in inline or any(
+                        d.tag in BLOCK_TAGS for d in child.iterdescendants() if isinstance(d.tag, str)):
+                    paragraph = None
+                    continue
+                if paragraph is None:
+                    paragraph = lxml_html.Element("p")
+                    child.addprevious(paragraph)
+                paragraph.append(child)
+            for pos, child in reversed(list(enumerate(elem))):
+                if child.tail and child.tail.strip():
+                    p = lxml_html.Element("p")
+                    p.text, child.tail = child.tail, None
+                    elem.insert(pos + 1, p)
+                if child.tag == "br":
+                    child.drop_tree()
+
+    def get_article(self, candidates: dict, best: dict, html_partial: bool = True) -> lxml_html.HtmlElement:
+        """Upstream's sibling merge, with the short-paragraph test knowing `。`."""
+        threshold = max(10, best["content_score"] * 0.2)
+        best_elem = best["elem"]
+        self.add_heading_preamble(candidates, best_elem, threshold)
+        self.merge_article_segments(candidates, best, threshold)
+        parent = best_elem.getparent()
+        siblings = list(parent) if parent is not None else [best_elem]
+        output = lxml_html.Element("div")
+        for sibling in siblings:
+            keep = sibling is best_elem or (
+                sibling in candidates and candidates[sibling]["content_score"] >= threshold)
+            if not keep and sibling.tag == "p":
+                text = sibling.text_content()
+                length, density = weighted_length(text), self.get_link_density(sibling)
+                keep = (length > 80 and density < 0.25) or (
+                    density == 0 and bool(_SENTENCE_END.search(text.strip())))
+            if keep:
+                output.append(sibling)
+        return output
+
+    # -- conditional clean-up ------------------------------------------------------------------------
+    def clean_block(self, node: lxml_html.HtmlElement, candidates: dict) -> lxml_html.HtmlElement:
+        """Upstream's `sanitize`, counting CJK clauses, keeping data tables and figures, returning the tree."""
+        for header in list(self.tags(node, "h1", "h2", "h3", "h4", "h5", "h6")):
+            if self.class_weight(header) < 0 or self.get_link_density(header) > 0.33:
+                header.drop_tree()
+        for el in list(self.tags(node, "form", "textarea", "iframe", "button", "select", "input")):
+            el.drop_tree()
+        for el in list(self.reverse_tags(node, "table", "ul", "div", "aside", "header", "footer", "section")):
+            if el.getparent() is None or (el.tag == "table" and is_data_table(el)):
+                continue
+            if self._unwanted(el, candidates):
+                el.drop_tree()
+        return node
+
+    def _unwanted(self, el: lxml_html.HtmlElement, candidates: dict) -> bool:
+        weight = self.class_weight(el)
+        score = candidates[el]["content_score"] if el in candidates else 0
+        if weight + score < 0:
+            return True
+        text = squash(el.text_content())
+        if clause_count(text) >= 10:
+            return False
+        counts = {kind: sum(1 for _ in el.iter(kind)) for kind in ("p", "img", "embed", "input")}
+        length, density = weighted_length(text), self.get_link_density(el)
+        if counts["img"] and counts["img"] <= 2 and length < 4 * self.min_text_length and density <= 0.5:
+            return False  # a figure and its caption
+        in_main = el.tag in ("ul", "section") and bool(el.xpath("ancestor::main | ancestor::article"))
+        return bool(
+            (counts["p"] and counts["img"] > 1 + counts["p"] * 1.3)
+            or counts["input"] > counts["p"] / 3
+            or (length < self.min_text_length and not counts["img"])
+            or (length < self.min_text_length and counts["img"] > 2)
+            or (weight < 25 and density > (0.25 if in_main else 0.2))
+            or (weight >= 25 and density > 0.5)
+            or (counts["embed"] == 1 and length < 75) or counts["embed"] > 1
+        )

@@ -1,0 +1,41 @@
+"""Script-aware text measures: Chinese packs more per character and punctuates with `，。；：、！？`.
+
+readability-lxml's thresholds are in Latin characters and it counts ASCII commas; these helpers let the
+same thresholds work for both scripts.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_CLAUSE_PUNCT = re.compile(r"[,，。；：、！？;]")
+_SPACE = re.compile(r"\s+")
+# One CJK character carries about as much as this many Latin characters (a word and a half).
+CJK_WEIGHT = 2.5
+
+
+def cjk_count(text: str) -> int:
+    return len(_CJK.findall(text))
+
+
+def cjk_ratio(text: str) -> float:
+    """Share of CJK ideographs among the non-space characters."""
+    compact = _SPACE.sub("", text)
+    return cjk_count(compact) / len(compact) if compact else 0.0
+
+
+def weighted_length(text: str) -> float:
+    """Length in Latin-character equivalents, so one threshold fits Chinese and English."""
+    n = cjk_count(text)
+    return len(text) + n * (CJK_WEIGHT - 1)
+
+
+def clause_count(text: str) -> int:
+    """Clause separators: ASCII commas plus the CJK ones (readability counts only `,`)."""
+    return len(_CLAUSE_PUNCT.findall(text))
+
+
+def squash(text: str) -> str:
+    """Collapse runs of whitespace (including ideographic and no-break spaces) to one space."""
+    return _SPACE.sub(" ", text.replace("\u3000", " ").replace("\xa0", " ")).strip()
