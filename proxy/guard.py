@@ -102,7 +102,7 @@ class Guard:
         ip = self.literal_ip(host)
         if ip is not None:
             self.check_ip(ip)
-            if not self.host_allowed(str(ip)) and not self._privately_allowed(ip):
+            if not self.host_allowed(str(ip)):
                 raise Forbidden("不允许直接访问 IP 地址。", "Addresses given as IP numbers are not allowed.",
                                 reason=f"ip literal {ip}")
         elif not self.host_allowed(host):
@@ -121,8 +121,8 @@ class Guard:
         return any(ip in net for net in self.allowed_private if net.version == ip.version)
 
     def check_ip(self, ip: IPAddress) -> None:
-        if self._privately_allowed(ip) and ip not in self.own:
-            return
+        if self._privately_allowed(ip):
+            return  # the operator's explicit exception (tests: the local upstream on 127.0.0.1)
         candidates: list[IPAddress] = [ip]
         if isinstance(ip, ipaddress.IPv6Address):
             candidates += embedded_ipv4(ip)

@@ -1,0 +1,73 @@
+"""Shared fixtures: a real upstream 'government site' and a real proxy, both on 127.0.0.1."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+
+import pytest
+
+from proxy import config as config_mod
+from proxy.server import create_app
+from tests.support.servers import MapResolver, ThreadServer, free_port
+from tests.support.upstream_app import make_upstream_app
+
+TEST_DOMAIN = "test.gov.cn"
+
+
+def test_config(upstream_port: int, **overrides: object) -> config_mod.Config:
+    """The shipped config, plus what a test needs: the local upstream allowed, one render worker."""
+    cfg = config_mod.load()
+    cfg.upstream.allowed_hosts = [*cfg.upstream.allowed_hosts, f"*.{TEST_DOMAIN}"]
+    cfg.upstream.allowed_ports = [80, 443, upstream_port]
+    cfg.upstream.allow_private_addresses = ["127.0.0.1/32"]
+    cfg.upstream.timeout = dataclasses.replace(cfg.upstream.timeout, total=8.0, sock_read=4.0)
+    cfg.transform.workers = 1
+    cfg.server.rate_limit_per_minute = 100000
+    cfg.server.rate_limit_burst = 100000
+    for dotted, value in overrides.items():
+        section, key = dotted.split("__")
+        setattr(getattr(cfg, section), key, value)
+    return cfg
+
+
+def test_resolver() -> MapResolver:
+    return MapResolver(
+        {"internal.test.gov.cn": "192.168.1.10", "meta.test.gov.cn": "100.100.100.200",
+         "mapped.test.gov.cn": "::ffff:10.0.0.1", "link.test.gov.cn": "169.254.169.254"},
+        suffixes={"." + TEST_DOMAIN: "127.0.0.1"},
+    )
+
+
+@pytest.fixture(scope="session")
+def upstream_state() -> dict:
+    return {}
+
+
+@pytest.fixture(scope="session")
+def upstream(upstream_state: dict) -> Iterator[ThreadServer]:
+    server = ThreadServer(lambda: make_upstream_app(upstream_state)).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def site(upstream: ThreadServer) -> str:
+    """Base URL of the fake government site, by a name under the allow-list."""
+    return f"http://kjt.{TEST_DOMAIN}:{upstream.port}"
+
+
+@pytest.fixture(scope="session")
+def proxy_server(upstream: ThreadServer) -> Iterator[ThreadServer]:
+    cfg = test_config(upstream.port)
+    resolver = test_resolver()
+    server = ThreadServer(lambda: create_app(cfg, resolver=resolver), port=free_port())
+    server.resolver = resolver  # type: ignore[attr-defined]
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def proxy_url(proxy_server: ThreadServer) -> str:
+    return proxy_server.url

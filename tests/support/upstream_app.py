@@ -1,0 +1,108 @@
+"""The fake government site the tests fetch from: fixture pages from tests/fixtures/pages plus behaviours
+(redirects, gzip, GBK headers, PDFs, errors) on fixed paths."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+from aiohttp import web
+
+PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
+MINI_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\n"
+            b"trailer<</Root 1 0 R>>\n%%EOF\n")
+ARTICLE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title} - 测试省科学技术厅</title>
+<meta name="ArticleTitle" content="{title}"><meta name="PubDate" content="2026-11-20"></head><body>
+<div class="nav"><a href="/">首页</a> <a href="/col/1/">政务公开</a></div>
+<div id="zoom"><p>{body}</p><p>第二段正文内容，用于测试代理的转换流程是否正常工作。</p>
+<p><a href="/pages/next.html">下一页链接</a> <a href="https://www.example.com/">外部网站</a> <a href="#top">回到顶部</a></p>
+<p><img src="/img/a.png" alt="示意图"></p></div></body></html>"""
+PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+
+
+def article(title: str = "测试文章标题", body: str = "这是一篇测试文章的正文，内容足够长，便于提取。") -> str:
+    return ARTICLE.format(title=title, body=body)
+
+
+async def fixture_page(request: web.Request) -> web.StreamResponse:
+    name = request.match_info["name"]
+    path = (PAGES / name).resolve()
+    if path.parent != PAGES or not path.is_file():
+        raise web.HTTPNotFound()
+    ctype = "text/html" if path.suffix == ".html" else "application/octet-stream"
+    return web.Response(body=path.read_bytes(), headers={"Content-Type": ctype})
+
+
+async def plain_article(request: web.Request) -> web.Response:
+    return web.Response(text=article(), content_type="text/html", headers={"Set-Cookie": "upstream=secret"})
+
+
+async def echo_headers(request: web.Request) -> web.Response:
+    """An article whose body lists the request headers it received (to prove what we do not forward)."""
+    seen = "；".join(f"{k}={v}" for k, v in request.headers.items())
+    return web.Response(text=article("请求头", "收到的请求头：" + seen), content_type="text/html")
+
+
+async def gbk_article(request: web.Request) -> web.Response:
+    body = article("国标编码页面", "这是用国标编码（GBK）保存的页面，代理必须正确解码。").replace('charset="utf-8"', 'charset="gbk"')
+    return web.Response(body=body.encode("gbk"), headers={"Content-Type": "text/html; charset=GBK"})
+
+
+async def gzip_article(request: web.Request) -> web.Response:
+    return web.Response(body=gzip.compress(article("压缩页面").encode("utf-8")),
+                        headers={"Content-Type": "text/html; charset=utf-8", "Content-Encoding": "gzip"})
+
+
+async def redirect(request: web.Request) -> web.Response:
+    n = int(request.match_info["n"])
+    target = "/article" if n <= 1 else f"/redirect/{n - 1}"
+    raise web.HTTPFound(target)
+
+
+async def redirect_to(request: web.Request) -> web.Response:
+    return web.Response(status=302, headers={"Location": request.query["to"]})
+
+
+async def pdf(request: web.Request) -> web.Response:
+    return web.Response(body=MINI_PDF, headers={"Content-Type": "application/pdf",
+                                                "Content-Disposition": 'attachment; filename="notice.pdf"'})
+
+
+async def png(request: web.Request) -> web.Response:
+    return web.Response(body=PNG, content_type="image/png")
+
+
+async def status(request: web.Request) -> web.Response:
+    return web.Response(status=int(request.match_info["code"]), text="error", content_type="text/html")
+
+
+async def no_store(request: web.Request) -> web.Response:
+    return web.Response(text=article("不缓存"), content_type="text/html", headers={"Cache-Control": "no-store"})
+
+
+def make_upstream_app(state: dict | None = None) -> web.Application:
+    app = web.Application()
+    state = state if state is not None else {}
+    app["state"] = state
+
+    async def flaky(request: web.Request) -> web.Response:
+        """Serves an article until the test sets state['down'] = True, then fails (for stale-if-error)."""
+        state["flaky_hits"] = state.get("flaky_hits", 0) + 1
+        if state.get("down"):
+            return web.Response(status=503, text="down")
+        return web.Response(text=article("可能失效的页面"), content_type="text/html")
+
+    app.router.add_get("/pages/{name}", fixture_page)
+    app.router.add_get("/article", plain_article)
+    app.router.add_get("/headers", echo_headers)
+    app.router.add_get("/gbk", gbk_article)
+    app.router.add_get("/gzip", gzip_article)
+    app.router.add_get("/redirect/{n}", redirect)
+    app.router.add_get("/redirect-to", redirect_to)
+    app.router.add_get("/files/notice.pdf", pdf)
+    app.router.add_get("/img/{name}", png)
+    app.router.add_get("/status/{code}", status)
+    app.router.add_get("/no-store", no_store)
+    app.router.add_get("/flaky", flaky)
+    return app

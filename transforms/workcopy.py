@@ -1,0 +1,99 @@
+"""The working copy extraction scores: a copy of the content subtree without furniture or hidden parts.
+
+The shared tree is read (metadata, breadcrumb, ...) but never changed for good: elements to leave out
+are marked, the subtree is copied, and the marks are removed again.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Iterable
+
+from lxml import html as lxml_html
+
+from .cms import is_noise_line, is_noise_name
+from .script import squash, weighted_length
+
+MARK = "data-a11y-drop"
+KILL_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math",
+             "select", "textarea", "button", "input", "map", "link", "meta", "canvas", "audio", "dialog")
+_HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)", re.I)
+MAX_NOISE_LENGTH = 800  # Latin-equivalent characters; a furniture block is short, an article is not
+NOISE_WORDS = ("字体", "字号", "打印", "关闭", "分享", "扫一扫", "上一", "下一", "位置", "纠错", "返回顶部",
+               "收藏", "保护色", "二维码")
+
+
+def copy_without(source: lxml_html.HtmlElement, marked: Iterable[lxml_html.HtmlElement]) -> lxml_html.HtmlElement:
+    """A deep copy of `source` minus the `marked` elements (which stay untouched in the original)."""
+    marked = [el for el in marked if el is not None]
+    for el in marked:
+        el.set(MARK, "1")
+    try:
+        dup = copy.deepcopy(source)
+    finally:
+        for el in marked:
+            el.attrib.pop(MARK, None)
+    for el in dup.xpath(f"descendant-or-self::*[@{MARK}]"):
+        if el is dup:
+            el.attrib.pop(MARK, None)
+        elif el.getparent() is not None:
+            el.drop_tree()
+    return dup
+
+
+def drop_scripts(root: lxml_html.HtmlElement) -> None:
+    for el in list(root.iter(*KILL_TAGS)):
+        if el.getparent() is not None:
+            el.drop_tree()
+
+
+def drop_hidden(root: lxml_html.HtmlElement) -> None:
+    """Hidden parts are menus and templates, except a big block that scripts reveal on load."""
+    total = max(len(root.text_content()), 1)
+    for el in root.xpath(".//*[@hidden or @aria-hidden='true' or contains(@style, 'none')"
+                         " or contains(@style, 'hidden')]"):
+        if el.getparent() is None:
+            continue
+        if el.get("hidden") is None and el.get("aria-hidden") != "true" and not _HIDDEN_STYLE.search(
+                el.get("style") or ""):
+            continue
+        if len(el.text_content()) < max(200, total / 3):
+            el.drop_tree()
+
+
+def _protected(el: lxml_html.HtmlElement) -> bool:
+    return el.tag in ("body", "html", "article", "main") or el.find(".//article") is not None
+
+
+def drop_noise(root: lxml_html.HtmlElement) -> None:
+    """Share bars, font-size and print controls, QR codes, breadcrumbs and footers (by name and by text)."""
+    for el in list(root.iter()):
+        if not isinstance(el.tag, str) or el is root or el.getparent() is None or _protected(el):
+            continue
+        if is_noise_name(el) and weighted_length(squash(el.text_content())) < MAX_NOISE_LENGTH:
+            el.drop_tree()
+    xpath = ".//text()[" + " or ".join(f"contains(., '{w}')" for w in NOISE_WORDS) + "]"
+    for node in root.xpath(xpath):
+        if len(node) > 80 or not is_noise_line(node):
+            continue
+        el = node.getparent()
+        if el is None:
+            continue
+        if getattr(node, "is_tail", False):
+            el = el.getparent()
+        if el is None:
+            continue
+        while (el.getparent() is not None and el.getparent() is not root and not _protected(el.getparent())
+               and len(squash(el.getparent().text_content())) <= 120):
+            el = el.getparent()
+        if el is not root and el.getparent() is not None and not _protected(el):
+            el.drop_tree()
+
+
+def working_copy(source: lxml_html.HtmlElement, marked: Iterable[lxml_html.HtmlElement]) -> lxml_html.HtmlElement:
+    dup = copy_without(source, marked)
+    drop_scripts(dup)
+    drop_hidden(dup)
+    drop_noise(dup)
+    return dup
