@@ -15,7 +15,7 @@ from aiohttp import web
 from transforms.context import MODES
 from transforms.pages import render_home
 
-from . import __version__, sample, urlscheme
+from . import __version__, routes_audio, routes_settings, sample, urlscheme
 from .cache import make_cache
 from .config import Config
 from .errors import BadURL, TooLarge, UpstreamFailed
@@ -203,5 +203,7 @@ def create_app(cfg: Config, resolver: aiohttp.abc.AbstractResolver | None = None
     app.router.add_get("/api/article", api_article)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
+    routes_audio.setup(app)
+    routes_settings.setup(app)
     app.router.add_get(r"/{mode:(read|elder|a11y|text|orig)}/{url:.*}", page)
     return app

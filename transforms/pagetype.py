@@ -1,0 +1,106 @@
+"""Page type from the page itself: a list page (栏目页) is many dated links in one container; a home page
+is many link groups and little prose; anything with a body of prose is an article."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from lxml import html as lxml_html
+
+from .article import Link, LinkGroup, ListEntry
+from .dates import parse_date
+from .script import squash, weighted_length
+
+MIN_ENTRIES = 8  # dated links in one container that make a list page
+MIN_TITLE = 4  # characters of a link text that can be an entry or a home-page link
+ITEM_TAGS = ("li", "tr", "dd", "dt", "p", "div", "span", "td")
+MAX_ITEM_TEXT = 160
+HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+@dataclass
+class Thresholds:
+    """An article needs at least this much prose (Latin-equivalent characters) to win over a list."""
+
+    article_length: float = 600
+    home_links: int = 40
+    group_links: int = 4
+
+
+def _item(a: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
+    for el in a.iterancestors():
+        if el.tag in ITEM_TAGS:
+            return el if len(squash(el.text_content())) <= MAX_ITEM_TEXT else None
+    return None
+
+
+def dated_entries(tree: lxml_html.HtmlElement) -> list[ListEntry]:
+    """The largest group of dated links sharing one container (a list's `ul`, `table`, ...)."""
+    groups: dict[lxml_html.HtmlElement, list[ListEntry]] = defaultdict(list)
+    seen: set[int] = set()
+    for a in tree.iter("a"):
+        title, href = squash(a.text_content()) or squash(a.get("title") or ""), (a.get("href") or "").strip()
+        if len(title) < MIN_TITLE or not href or href.lower().startswith("javascript:"):
+            continue
+        item = _item(a)
+        if item is None or id(item) in seen or item.getparent() is None:
+            continue
+        date = parse_date(squash(item.text_content()))
+        if date:
+            seen.add(id(item))
+            title = squash(a.get("title") or "") if title.endswith(("...", "…")) and a.get("title") else title
+            groups[item.getparent()].append(ListEntry(title=title, url=href, date=date[:10]))
+    best = max(groups.values(), key=len, default=[])
+    return best if len(best) >= MIN_ENTRIES else []
+
+
+def _group_name(container: lxml_html.HtmlElement) -> str:
+    """The heading just before or at the top of a link group (`<h2>通知公告</h2><ul>...`)."""
+    for el in (container, *list(container.iterancestors())[:2]):
+        prev = el.getprevious()
+        for cand in (prev, el.find(".//h2"), el.find(".//h3")):
+            if cand is not None and cand.tag in (*HEADING_TAGS, "div", "span", "p", "strong"):
+                text = squash(cand.text_content())
+                if 0 < len(text) <= 20:
+                    return text
+    return ""
+
+
+def link_groups(tree: lxml_html.HtmlElement, limits: Thresholds) -> list[LinkGroup]:
+    """Containers (ul, div, table) holding several content links, in page order; nav bars excluded."""
+    by_parent: dict[lxml_html.HtmlElement, list[Link]] = {}
+    for a in tree.iter("a"):
+        title, href = squash(a.text_content()), (a.get("href") or "").strip()
+        if len(title) < MIN_TITLE or not href or href.lower().startswith("javascript:"):
+            continue
+        item = _item(a) or a
+        parent = item.getparent()
+        if parent is not None:
+            by_parent.setdefault(parent, []).append(Link(title=title, url=href))
+    groups = []
+    for container, links in by_parent.items():
+        if len(links) >= limits.group_links and container.tag not in ("nav", "header", "footer"):
+            groups.append(LinkGroup(name=_group_name(container), links=links))
+    return groups
+
+
+def classify(prose_length: float, tree: lxml_html.HtmlElement, has_article_meta: bool,
+             limits: Thresholds | None = None) -> tuple[str, list[ListEntry], list[LinkGroup]]:
+    """("article"|"list"|"home"|"other", entries, groups)."""
+    limits = limits or Thresholds()
+    if has_article_meta or prose_length >= limits.article_length:
+        return "article", [], []
+    entries = dated_entries(tree)
+    if entries:
+        return "list", entries, []
+    links = sum(1 for a in tree.iter("a") if len(squash(a.text_content())) >= MIN_TITLE)
+    if links >= limits.home_links:
+        groups = link_groups(tree, limits)
+        if groups:
+            return "home", [], groups
+    return "other", [], []
+
+
+def prose(text: str) -> float:
+    return weighted_length(text)
