@@ -1,25 +1,149 @@
-"""Article extraction (first cut: readability-lxml on the shared tree; the Chinese-aware version replaces it)."""
+"""Article extraction for Chinese government pages: metadata, furniture, main block, page type.
+
+Stages, each in its own module: `metadata` (meta tags, title, byline, date), `furniture` (breadcrumb,
+附件, 上一篇/下一篇, footer), `workcopy` (a copy of the content subtree without furniture), `cms` (known CMS
+containers) or `readability_cjk` (scoring), `semantic` (clean HTML), `pagetype` (list and home pages).
+The shared tree is only read; extraction never raises and never returns an empty article.
+"""
 
 from __future__ import annotations
 
+import logging
+from dataclasses import dataclass
+
 from lxml import html as lxml_html
-from readability import Document
 
+from . import furniture
 from .article import Article
+from .cms import find_container
 from .context import Context
+from .metadata import Metadata, detect_lang, read_metadata
+from .pagetype import Thresholds, classify
 from .parse import serialise
+from .readability_cjk import CJKDocument
 from .registry import Page, transform
+from .script import weighted_length
+from .semantic import semantic
+from .textify import to_text
+from .workcopy import copy_without, drop_hidden, drop_noise, drop_scripts, working_copy
+
+log = logging.getLogger(__name__)
 
 
-def extract(tree: lxml_html.HtmlElement, url: str) -> Article:
-    doc = Document(serialise(tree), url=url)
-    content = doc.summary(html_partial=True)
-    text = lxml_html.fromstring(content).text_content() if content.strip() else ""
-    title = doc.short_title() or ""
-    return Article(url=url, title=title, content_html=content, text=text.strip(), page_type="article")
+@dataclass(frozen=True)
+class ExtractOptions:
+    """Tunables (Latin-equivalent characters; see `script.weighted_length`)."""
+
+    min_text_length: int = 25  # readability's paragraph threshold
+    retry_length: int = 250  # below this the ruthless pass is retried gently
+    min_article_length: int = 60  # less than this is no article: fall back to the whole page
+    page_type: Thresholds = Thresholds()
+
+
+@dataclass
+class Furniture:
+    breadcrumb: list
+    crumb_el: lxml_html.HtmlElement | None
+    prev: object
+    next: object
+    prev_next_els: list
+    footer: str
+    footer_el: lxml_html.HtmlElement | None
+
+
+def read_furniture(tree: lxml_html.HtmlElement) -> Furniture:
+    crumbs, crumb_el = furniture.breadcrumb(tree)
+    prev, nxt, holders = furniture.prev_next(tree)
+    footer, footer_el = furniture.footer_line(tree)
+    return Furniture(crumbs, crumb_el, prev, nxt, holders, footer, footer_el)
+
+
+def body_of(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
+    body = tree.find("body")
+    if body is None:
+        body = tree.find(".//body")
+    return body if body is not None else tree
+
+
+def main_block(tree: lxml_html.HtmlElement, meta: Metadata, furn: Furniture, url: str,
+               options: ExtractOptions) -> lxml_html.HtmlElement | None:
+    """The article body: a CMS container when the page has one, else readability's choice."""
+    marked = [meta.heading, meta.byline, furn.crumb_el, furn.footer_el, *furn.prev_next_els]
+    container = find_container(tree)
+    if container is not None:
+        return working_copy(container, marked)
+    work = working_copy(body_of(tree), marked)
+    doc = CJKDocument(work, url=url, min_text_length=options.min_text_length,
+                      retry_length=options.retry_length)
+    return doc.block()
+
+
+def fallback_block(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
+    """The whole page, simplified: what the reader gets when no article can be found."""
+    root = copy_without(body_of(tree), [])
+    for el in list(root.iter("noscript")):
+        el.drop_tag()  # a script-only page's one readable sentence is often here
+    drop_scripts(root)
+    drop_hidden(root)
+    drop_noise(root)
+    return root
+
+
+def _content(block: lxml_html.HtmlElement) -> tuple[str, str, list]:
+    images = semantic(block)
+    return serialise(block), to_text(block), images
+
+
+def _article(url: str, meta: Metadata, furn: Furniture) -> Article:
+    return Article(
+        url=url, title=meta.title, source=meta.source, published=meta.published, author=meta.author,
+        site=meta.site, column=meta.column or (furn.breadcrumb[-1].title if furn.breadcrumb else ""),
+        breadcrumb=furn.breadcrumb, prev=furn.prev, next=furn.next, footer=furn.footer,
+        keywords=meta.keywords, description=meta.description,
+    )
+
+
+def extract(tree: lxml_html.HtmlElement, url: str, options: ExtractOptions | None = None) -> Article:
+    """The Article of a parsed page (URLs already absolute). Pure: `tree` is left as it was."""
+    options = options or ExtractOptions()
+    try:
+        return _extract(tree, url, options)
+    except Exception:  # noqa: BLE001 - any page must render; the reader gets the plain page instead
+        log.exception("extraction failed for %s", url)
+        return _safe_fallback(tree, url)
+
+
+def _extract(tree: lxml_html.HtmlElement, url: str, options: ExtractOptions) -> Article:
+    meta = read_metadata(tree, url)
+    furn = read_furniture(tree)
+    art = _article(url, meta, furn)
+    block = main_block(tree, meta, furn, url, options)
+    text = to_text(block) if block is not None else ""
+    page_type, entries, groups = classify(weighted_length(text), tree, has_article_meta=False,
+                                          limits=options.page_type)
+    art.page_type = page_type  # type: ignore[assignment]
+    if page_type in ("list", "home"):
+        art.entries, art.groups, art.extraction = entries, groups, page_type  # type: ignore[assignment]
+        block = None
+    elif block is None or weighted_length(text) < options.min_article_length:
+        art.extraction, block = "fallback", fallback_block(tree)
+    if block is not None:
+        art.attachments = furniture.attachments(block)
+        art.content_html, art.text, art.images = _content(block)
+    art.lang = detect_lang(meta.lang, art.text or art.title)
+    return art
+
+
+def _safe_fallback(tree: lxml_html.HtmlElement, url: str) -> Article:
+    art = Article(url=url, extraction="fallback")
+    try:
+        art.content_html, art.text, art.images = _content(fallback_block(tree))
+    except Exception:  # noqa: BLE001
+        art.content_html = "<div></div>"
+    return art
 
 
 @transform("extract")
 def extract_step(page: Page, ctx: Context) -> Page:
-    page.article = extract(page.tree, ctx.url)
+    page.article = extract(page.tree, ctx.url, ctx.options.get("extract"))
     return page

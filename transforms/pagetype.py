@@ -19,7 +19,7 @@ MAX_ITEM_TEXT = 160
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Thresholds:
     """An article needs at least this much prose (Latin-equivalent characters) to win over a list."""
 
@@ -74,7 +74,8 @@ def link_groups(tree: lxml_html.HtmlElement, limits: Thresholds) -> list[LinkGro
         title, href = squash(a.text_content()), (a.get("href") or "").strip()
         if len(title) < MIN_TITLE or not href or href.lower().startswith("javascript:"):
             continue
-        item = _item(a) or a
+        item = _item(a)
+        item = a if item is None else item
         parent = item.getparent()
         if parent is not None:
             by_parent.setdefault(parent, []).append(Link(title=title, url=href))
