@@ -6,6 +6,7 @@ import re
 
 from lxml import html as lxml_html
 
+from .dates import parse_date
 from .script import squash
 
 # label -> field; the value runs to the next label (pages put several on one line).
@@ -73,7 +74,10 @@ def find_byline(scope: lxml_html.HtmlElement) -> tuple[dict[str, str], lxml_html
             continue
         if parent.tag in ("script", "style", "title", "option", "textarea"):
             continue
-        fields = parse_line(_line_of(parent))
+        line = _line_of(parent)
+        fields = parse_line(line)
+        if fields and "date" not in fields and parse_date(line):
+            fields["date"] = line  # `2004-12-10 11:55 来源：...`: the date is unlabelled
         if fields:
             return fields, parent
     return {}, None

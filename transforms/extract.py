@@ -70,12 +70,10 @@ def main_block(tree: lxml_html.HtmlElement, meta: Metadata, furn: Furniture, url
     """The article body: a CMS container when the page has one, else readability's choice."""
     marked = [meta.heading, meta.byline, furn.crumb_el, furn.footer_el, *furn.prev_next_els]
     container = find_container(tree)
-    if container is not None:
-        return working_copy(container, marked)
-    work = working_copy(body_of(tree), marked)
+    work = working_copy(body_of(tree) if container is None else container, marked)
     doc = CJKDocument(work, url=url, min_text_length=options.min_text_length,
                       retry_length=options.retry_length)
-    return doc.block()
+    return doc.block() if container is None else doc.container()
 
 
 def fallback_block(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement:

@@ -27,6 +27,7 @@ SITE_KEYS = ("sitename", "og:site_name", "application-name")
 AUTHOR_KEYS = ("author", "article:author", "dc.creator")
 _TITLE_SPLIT = re.compile(r"\s+[-–—|｜]\s+|\s*[_|｜]+\s*|\s+-\s*|\s*-\s+")
 _URL_DATE = re.compile(r"/(?:t|P0*)?((?:19|20)\d\d)[-_/]?([01]\d)[-_/]?([0-3]\d)(?:[_/.\-]|$)")
+SHORT_TITLE = 10  # a `<title>` this short is the site or column name, not a headline
 HEADING_XPATH = ("//h1 | //h2 | //h3 | //*[contains(@class, 'title') or contains(@id, 'title')"
                  " or contains(@class, 'Title') or contains(@class, 'headline')]")
 
@@ -90,6 +91,16 @@ def find_heading(tree: lxml_html.HtmlElement, doc_title: str) -> lxml_html.HtmlE
     return best
 
 
+def title_like(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
+    """The first element styled as a title (class or id `title`) that is text, not a link."""
+    for el in tree.xpath("//body//*[contains(@class, 'title') or contains(@id, 'title')]"):
+        text = squash(el.text_content())
+        if 6 <= len(text) <= 100 and el.find(".//a") is None and not any(
+                a.tag == "a" for a in el.iterancestors()):
+            return el
+    return None
+
+
 def first_h1(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
     for el in tree.iter("h1"):
         if 4 <= len(squash(el.text_content())) <= 200:
@@ -122,9 +133,13 @@ def choose_title(tree: lxml_html.HtmlElement, meta: dict[str, str], site: str) -
     if heading is not None:
         return squash(heading.text_content()), heading
     og = strip_site_suffix(meta.get("og:title", ""))
-    h1 = first_h1(tree)
-    if h1 is not None and (not stripped or norm(stripped) == norm(site)):
-        return squash(h1.text_content()), h1
+    if og and len(og) > SHORT_TITLE:
+        return og, None
+    shown = first_h1(tree) or title_like(tree)
+    if shown is not None and (len(stripped) <= SHORT_TITLE or norm(stripped) == norm(site)):
+        text = squash(shown.text_content())
+        if len(text) > len(stripped):
+            return text, shown
     return (stripped or og), None
 
 

@@ -66,6 +66,13 @@ class CJKDocument(Document):
                 return article
         return None
 
+    def container(self) -> lxml_html.HtmlElement:
+        """The whole source (a CMS content container) with upstream's clean-up but no candidate choice."""
+        self._html(True)
+        self.remove_unlikely_candidates()
+        candidates = self.score_paragraphs()
+        return self.clean_block(self.html, candidates)
+
     # -- scoring -------------------------------------------------------------------------------------
     def score_paragraphs(self) -> dict:
         candidates: dict = {}
