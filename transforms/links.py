@@ -50,7 +50,17 @@ def absolutize(tree: lxml_html.HtmlElement, url: str) -> str:
     for el in list(tree.iter("base")):
         el.drop_tree()
     tree.make_links_absolute(base, resolve_base_href=False, handle_failures="discard")
+    for el in tree.xpath("//*[@srcset]"):  # lxml leaves srcset alone
+        el.set("srcset", ", ".join(_join_candidate(base, c) for c in el.get("srcset", "").split(",") if c.strip()))
     return base
+
+
+def _join_candidate(base: str, candidate: str) -> str:
+    bits = candidate.split()
+    try:
+        return " ".join([urljoin(base, bits[0]), *bits[1:]])
+    except ValueError:
+        return ""
 
 
 def _normalise(raw: str) -> str:
