@@ -37,6 +37,7 @@ class Rules:
     content: tuple[Selector, ...]
     noise_tokens: tuple[str, ...]
     noise_lines: re.Pattern[str]
+    noise_words: tuple[str, ...]
 
 
 def parse_selector(selector: str) -> Selector:
@@ -57,6 +58,7 @@ def rules() -> Rules:
         content=tuple(parse_selector(item["selector"]) for item in data["content"]),
         noise_tokens=tuple(t.lower() for t in data["noise_tokens"]),
         noise_lines=re.compile("|".join(f"(?:{p})" for p in data["noise_lines"])),
+        noise_words=tuple(data["noise_words"]),
     )
 
 

@@ -18,6 +18,9 @@ from .script import clause_count, squash, weighted_length
 
 BLOCK_TAGS = frozenset({"blockquote", "dl", "div", "img", "ol", "p", "pre", "table", "ul", "section",
                         "article", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "form", "video"})
+# Rich-text editor output (TRS_Editor, Drupal's wysiwyg, Wagtail's rich-text, Tailwind's prose): content.
+EDITOR_CLASSES = re.compile(r"wysiwyg|rich-?text|editor|\bprose\b", re.I)
+_FILE_LINK = re.compile(r"\.(pdf|docx?|xlsx?|wps|zip|rar|ofd|et|pptx?|txt)(\?|$)", re.I)
 _SENTENCE_END = re.compile(r"[.。！？!?]( |$)")
 
 
@@ -39,7 +42,8 @@ class CJKDocument(Document):
 
     def __init__(self, body: lxml_html.HtmlElement, url: str = "", min_text_length: int = 25,
                  retry_length: int = 250) -> None:
-        super().__init__("", url=url, min_text_length=min_text_length, retry_length=retry_length)
+        super().__init__("", url=url, min_text_length=min_text_length, retry_length=retry_length,
+                         positive_keywords=EDITOR_CLASSES)
         self.source = body
 
     def _html(self, force: bool = False) -> lxml_html.HtmlElement:
@@ -60,7 +64,7 @@ class CJKDocument(Document):
                 continue
             best = self.get_semantic_article_candidate(candidates, best)
             best = self.get_semantic_main_candidate(candidates, best)
-            article = self.get_article(candidates, best, html_partial=True)
+            article = self.editor_segments(best["elem"]) or self.get_article(candidates, best, html_partial=True)
             article = self.clean_block(article, candidates)
             if not ruthless or weighted_length(article.text_content()) >= self.retry_length:
                 return article
@@ -72,6 +76,24 @@ class CJKDocument(Document):
         self.remove_unlikely_candidates()
         candidates = self.score_paragraphs()
         return self.clean_block(self.html, candidates)
+
+    def editor_segments(self, best: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
+        """When the winner is one rich-text field of several (a page built from editor blocks), the
+        article is all of them, in page order."""
+        if not EDITOR_CLASSES.search(best.get("class") or ""):
+            return None
+        segments = []
+        for el in self.html.iter():
+            if not isinstance(el.tag, str) or not EDITOR_CLASSES.search(el.get("class") or ""):
+                continue
+            if any(seg in el.iterancestors() for seg in segments) or self.get_link_density(el) > 0.5:
+                continue
+            segments.append(el)
+        if len(segments) < 2:
+            return None
+        output = lxml_html.Element("div")
+        output.extend(segments)
+        return output
 
     # -- scoring -------------------------------------------------------------------------------------
     def score_paragraphs(self) -> dict:
@@ -162,12 +184,22 @@ class CJKDocument(Document):
                 header.drop_tree()
         for el in list(self.tags(node, "form", "textarea", "iframe", "button", "select", "input")):
             el.drop_tree()
+        for p in list(node.iter("p")):
+            if p.getparent() is not None and self._link_line(p):
+                p.drop_tree()
         for el in list(self.reverse_tags(node, "table", "ul", "div", "aside", "header", "footer", "section")):
             if el.getparent() is None or (el.tag == "table" and is_data_table(el)):
                 continue
             if self._unwanted(el, candidates):
                 el.drop_tree()
         return node
+
+    def _link_line(self, p: lxml_html.HtmlElement) -> bool:
+        """A line of several links (`理财：a b c`) is a promotion, not a paragraph; 附件 links stay."""
+        links = list(p.iter("a"))
+        if len(links) < 2 or any(_FILE_LINK.search(a.get("href") or "") for a in links):
+            return False
+        return self.get_link_density(p) > 0.6 and clause_count(p.text_content()) < 3
 
     def _unwanted(self, el: lxml_html.HtmlElement, candidates: dict) -> bool:
         weight = self.class_weight(el)

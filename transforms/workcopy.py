@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from lxml import html as lxml_html
 
-from .cms import is_noise_line, is_noise_name
+from .cms import is_noise_line, is_noise_name, rules
 from .script import squash, weighted_length
 
 MARK = "data-a11y-drop"
@@ -20,8 +20,6 @@ KILL_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "emb
              "select", "textarea", "button", "input", "map", "link", "meta", "canvas", "audio", "dialog")
 _HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)", re.I)
 MAX_NOISE_LENGTH = 800  # Latin-equivalent characters; a furniture block is short, an article is not
-NOISE_WORDS = ("字体", "字号", "打印", "关闭", "分享", "扫一扫", "上一", "下一", "位置", "纠错", "返回顶部",
-               "收藏", "保护色", "二维码")
 
 
 def copy_without(source: lxml_html.HtmlElement, marked: Iterable[lxml_html.HtmlElement]) -> lxml_html.HtmlElement:
@@ -73,7 +71,7 @@ def drop_noise(root: lxml_html.HtmlElement) -> None:
             continue
         if is_noise_name(el) and weighted_length(squash(el.text_content())) < MAX_NOISE_LENGTH:
             el.drop_tree()
-    xpath = ".//text()[" + " or ".join(f"contains(., '{w}')" for w in NOISE_WORDS) + "]"
+    xpath = ".//text()[" + " or ".join(f"contains(., '{w}')" for w in rules().noise_words) + "]"
     for node in root.xpath(xpath):
         if len(node) > 80 or not is_noise_line(node):
             continue
