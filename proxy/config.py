@@ -70,6 +70,7 @@ class CacheConfig:
     ttl: int = 300
     stale_ttl: int = 86400
     redis_url: str = "redis://127.0.0.1:6379/0"
+    redis_prefix: str = "a11y:"
     lock_timeout: float = 10.0
 
 
@@ -204,6 +205,7 @@ def load(path: str | os.PathLike[str] | None = None, env: dict[str, str] | None 
     if path and not p.exists():
         raise ConfigError(f"config: file {p} not found")
     cfg = _build(Config, raw or {}, "")
+    cfg.modes = {**{k: list(v) for k, v in DEFAULT_MODES.items()}, **cfg.modes}  # a file may override one mode
     for var, (section, key, tp) in _ENV.items():
         if var in env:
             try:
