@@ -84,7 +84,8 @@ class Guard:
                 raise BadURL("网址含有控制字符。", "The address contains control characters.", reason="control characters")
             try:
                 url = URL(raw)
-            except (ValueError, TypeError):
+                _ = (url.host, url.port)  # yarl parses these lazily; a bad port raises here
+            except (ValueError, TypeError, UnicodeError):
                 raise BadURL("网址格式不正确。", "The address is not a valid URL.", reason="unparseable URL") from None
         else:
             url = raw

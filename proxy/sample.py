@@ -25,8 +25,11 @@ _MISSING = "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title
 
 
 def is_sample(url: str | URL) -> bool:
-    u = URL(url) if isinstance(url, str) else url
-    return (u.host or "").rstrip(".").lower() == SAMPLE_HOST
+    try:
+        u = URL(url) if isinstance(url, str) else url
+        return (u.host or "").rstrip(".").lower() == SAMPLE_HOST
+    except (ValueError, TypeError, UnicodeError):
+        return False
 
 
 def fetch(url: str | URL) -> Fetched:

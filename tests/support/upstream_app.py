@@ -15,7 +15,7 @@ ARTICLE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title} - �
 <meta name="ArticleTitle" content="{title}"><meta name="PubDate" content="2026-11-20"></head><body>
 <div class="nav"><a href="/">首页</a> <a href="/col/1/">政务公开</a></div>
 <div id="zoom"><p>{body}</p><p>第二段正文内容，用于测试代理的转换流程是否正常工作。</p>
-<p><a href="/pages/next.html">下一页链接</a> <a href="https://www.example.com/">外部网站</a> <a href="#top">回到顶部</a></p>
+<p>详情请参阅<a href="/pages/next.html">相关通知</a>，以及合作单位<a href="https://www.example.com/">外部网站</a>发布的说明，<a href="#top">回到顶部</a>。</p>
 <p><img src="/img/a.png" alt="示意图"></p></div></body></html>"""
 PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
