@@ -71,3 +71,8 @@ def proxy_server(upstream: ThreadServer) -> Iterator[ThreadServer]:
 @pytest.fixture(scope="session")
 def proxy_url(proxy_server: ThreadServer) -> str:
     return proxy_server.url
+
+
+# helpers, not tests (test modules import them by name)
+test_config.__test__ = False  # type: ignore[attr-defined]
+test_resolver.__test__ = False  # type: ignore[attr-defined]
