@@ -45,7 +45,8 @@ class MemoryCache:
     def __init__(self, cfg: CacheConfig) -> None:
         self.max_bytes = cfg.max_bytes
         self.stale_ttl = cfg.stale_ttl
-        self._items: OrderedDict[str, Entry] = OrderedDict()
+        self._items: OrderedDict[str, Entry] = OrderedDict()  # least recently used first
+        self._sizes: dict[str, int] = {}
         self._bytes = 0
         self._locks: dict[str, asyncio.Lock] = {}
         self.hits = 0
@@ -66,18 +67,20 @@ class MemoryCache:
         return entry
 
     async def set(self, key: str, entry: Entry) -> None:
-        if entry.size > self.max_bytes // 4:
+        size = entry.size + len(key)  # sized once: the bound holds even if a caller mutates meta later
+        if size > self.max_bytes // 4:
             return  # one page never pushes out a quarter of the cache
         if key in self._items:
             self._remove(key)
         self._items[key] = entry
-        self._bytes += entry.size
+        self._sizes[key] = size
+        self._bytes += size
         while self._bytes > self.max_bytes and self._items:
             self._remove(next(iter(self._items)))
 
     def _remove(self, key: str) -> None:
-        entry = self._items.pop(key)
-        self._bytes -= entry.size
+        del self._items[key]
+        self._bytes -= self._sizes.pop(key)
 
     @asynccontextmanager
     async def lock(self, key: str) -> AsyncIterator[None]:
@@ -91,6 +94,7 @@ class MemoryCache:
 
     async def close(self) -> None:
         self._items.clear()
+        self._sizes.clear()
         self._bytes = 0
 
     def stats(self) -> dict[str, int]:
