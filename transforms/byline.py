@@ -15,6 +15,8 @@ LABELS: dict[str, str] = {
     "发文机关": "source", "作者": "author", "撰稿": "author", "文字": "author",
     "发布日期": "date", "发布时间": "date", "发表时间": "date", "成文日期": "date", "更新时间": "date",
     "日期": "date", "时间": "date",
+    "Published": "date", "Last updated": "date", "Updated": "date", "Posted": "date", "Date": "date",
+    "By": "author", "Source": "source",
     "浏览次数": "", "阅读次数": "", "点击数": "", "访问量": "", "责任编辑": "", "编辑": "", "字体": "",
     "字号": "", "分享": "", "打印": "", "当前时间": "", "当前日期": "", "今天是": "", "截止时间": "",
     "报名时间": "", "开始时间": "", "结束时间": "", "会议时间": "", "活动时间": "",
@@ -23,7 +25,8 @@ _LABEL_RE = re.compile(
     "(" + "|".join(sorted(map(re.escape, LABELS), key=len, reverse=True)) + r")\s*[:：]\s*"
 )
 _TRIM = " \t|丨/｜·•【】[]"
-_XPATH = (".//text()[contains(., '来源') or contains(., '发布') or contains(., '日期')"
+_XPATH = (".//text()[contains(., '来源') or contains(., '发布') or contains(., '日期') or contains(., 'Published')"
+          " or contains(., 'pdated') or contains(., 'Posted') or contains(., 'Date')"
           " or contains(., '时间') or contains(., '作者')]")
 MAX_LINE = 240
 

@@ -87,6 +87,13 @@ def fallback_block(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
     return root
 
 
+def link_text(entries: list, groups: list) -> str:
+    """What speech reads on a list or home page: the entries, or each group's name and links."""
+    if entries:
+        return "\n\n".join(f"{e.title} {e.date}".strip() for e in entries)
+    return "\n\n".join("\n".join([g.name, *(lk.title for lk in g.links)]).strip() for g in groups)
+
+
 def _content(block: lxml_html.HtmlElement) -> tuple[str, str, list]:
     images = semantic(block)
     return serialise(block), to_text(block), images
@@ -122,9 +129,11 @@ def _extract(tree: lxml_html.HtmlElement, url: str, options: ExtractOptions) -> 
     art.page_type = page_type  # type: ignore[assignment]
     if page_type in ("list", "home"):
         art.entries, art.groups, art.extraction = entries, groups, page_type  # type: ignore[assignment]
-        block = None
+        art.text, block = link_text(entries, groups), None
     elif block is None or weighted_length(text) < options.min_article_length:
         art.extraction, block = "fallback", fallback_block(tree)
+    else:
+        art.page_type = "article"
     if block is not None:
         art.attachments = furniture.attachments(block)
         art.content_html, art.text, art.images = _content(block)

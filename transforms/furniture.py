@@ -120,7 +120,8 @@ def footer_line(tree: lxml_html.HtmlElement) -> tuple[str, lxml_html.HtmlElement
     for node in tree.xpath("//body//text()[contains(., 'ICP')]"):
         el = node.getparent()
         for _ in range(4):
-            if el.getparent() is None or len(squash(el.getparent().text_content())) > 400:
+            parent = el.getparent()
+            if parent is None or parent.tag in ("body", "html") or len(squash(parent.text_content())) > 400:
                 break
             el = el.getparent()
         parts = _joined_labels([squash(t) for t in el.itertext() if squash(t)])

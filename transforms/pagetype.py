@@ -3,6 +3,7 @@ is many link groups and little prose; anything with a body of prose is an articl
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -17,6 +18,9 @@ MIN_TITLE = 4  # characters of a link text that can be an entry or a home-page l
 ITEM_TAGS = ("li", "tr", "dd", "dt", "p", "div", "span", "td")
 MAX_ITEM_TEXT = 160
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+MIN_GROUP_TITLE = 7  # median link text in a content group; menu items are shorter
+_MORE = re.compile(r"(更多|more|>>|»|\+)\s*$", re.I)
+_NAV_NAMES = re.compile(r"nav|menu|header|topbar|top-bar|footer|friend|links|yqlj", re.I)
 
 
 @dataclass(frozen=True)
@@ -24,8 +28,8 @@ class Thresholds:
     """An article needs at least this much prose (Latin-equivalent characters) to win over a list."""
 
     article_length: float = 600
-    home_links: int = 40
-    group_links: int = 4
+    home_groups: int = 3  # link groups that make a portal page
+    group_links: int = 4  # content links that make a group
 
 
 def _item(a: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
@@ -38,33 +42,52 @@ def _item(a: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
 def dated_entries(tree: lxml_html.HtmlElement) -> list[ListEntry]:
     """The largest group of dated links sharing one container (a list's `ul`, `table`, ...)."""
     groups: dict[lxml_html.HtmlElement, list[ListEntry]] = defaultdict(list)
-    seen: set[int] = set()
+    seen: set[lxml_html.HtmlElement] = set()  # elements, not id()s: lxml reuses proxy ids
     for a in tree.iter("a"):
         title, href = squash(a.text_content()) or squash(a.get("title") or ""), (a.get("href") or "").strip()
         if len(title) < MIN_TITLE or not href or href.lower().startswith("javascript:"):
             continue
         item = _item(a)
-        if item is None or id(item) in seen or item.getparent() is None:
+        if item is None or item in seen or item.getparent() is None:
             continue
         date = parse_date(squash(item.text_content()))
         if date:
-            seen.add(id(item))
+            seen.add(item)
             title = squash(a.get("title") or "") if title.endswith(("...", "…")) and a.get("title") else title
             groups[item.getparent()].append(ListEntry(title=title, url=href, date=date[:10]))
     best = max(groups.values(), key=len, default=[])
     return best if len(best) >= MIN_ENTRIES else []
 
 
+def _heading_text(el: lxml_html.HtmlElement | None) -> str:
+    if el is None or not isinstance(el.tag, str):
+        return ""
+    heading = el if el.tag in HEADING_TAGS else next(el.iter("h2", "h3", "h4"), None)
+    text = squash((heading if heading is not None else el).text_content())
+    text = _MORE.sub("", text).strip()
+    return text if 0 < len(text) <= 20 else ""
+
+
 def _group_name(container: lxml_html.HtmlElement) -> str:
-    """The heading just before or at the top of a link group (`<h2>通知公告</h2><ul>...`)."""
+    """The heading just before or at the top of a link group (`<h3>通知公告</h3><a>更多</a><ul>...`)."""
     for el in (container, *list(container.iterancestors())[:2]):
-        prev = el.getprevious()
-        for cand in (prev, el.find(".//h2"), el.find(".//h3")):
-            if cand is not None and cand.tag in (*HEADING_TAGS, "div", "span", "p", "strong"):
-                text = squash(cand.text_content())
-                if 0 < len(text) <= 20:
-                    return text
+        name = _heading_text(el.getprevious())
+        if name:
+            return name
+        inner = next((h for h in el.iter(*HEADING_TAGS)), None)
+        if inner is not None:
+            return _heading_text(inner)
     return ""
+
+
+def _is_nav(container: lxml_html.HtmlElement, links: list[Link]) -> bool:
+    """Navigation bars: marked as such, or links as short as menu items."""
+    if container.tag in ("nav", "header", "footer") or any(a.tag == "nav" for a in container.iterancestors()):
+        return True
+    if _NAV_NAMES.search(f"{container.get('class') or ''} {container.get('id') or ''}"):
+        return True
+    lengths = sorted(len(lk.title) for lk in links)
+    return lengths[len(lengths) // 2] < MIN_GROUP_TITLE
 
 
 def link_groups(tree: lxml_html.HtmlElement, limits: Thresholds) -> list[LinkGroup]:
@@ -81,7 +104,7 @@ def link_groups(tree: lxml_html.HtmlElement, limits: Thresholds) -> list[LinkGro
             by_parent.setdefault(parent, []).append(Link(title=title, url=href))
     groups = []
     for container, links in by_parent.items():
-        if len(links) >= limits.group_links and container.tag not in ("nav", "header", "footer"):
+        if len(links) >= limits.group_links and not _is_nav(container, links):
             groups.append(LinkGroup(name=_group_name(container), links=links))
     return groups
 
@@ -95,11 +118,9 @@ def classify(prose_length: float, tree: lxml_html.HtmlElement, has_article_meta:
     entries = dated_entries(tree)
     if entries:
         return "list", entries, []
-    links = sum(1 for a in tree.iter("a") if len(squash(a.text_content())) >= MIN_TITLE)
-    if links >= limits.home_links:
-        groups = link_groups(tree, limits)
-        if groups:
-            return "home", [], groups
+    groups = link_groups(tree, limits)
+    if len(groups) >= limits.home_groups:
+        return "home", [], groups
     return "other", [], []
 
 

@@ -64,7 +64,9 @@ class CJKDocument(Document):
                 continue
             best = self.get_semantic_article_candidate(candidates, best)
             best = self.get_semantic_main_candidate(candidates, best)
-            article = self.editor_segments(best["elem"]) or self.get_article(candidates, best, html_partial=True)
+            article = self.editor_segments(best["elem"])
+            if article is None:
+                article = self.get_article(candidates, best, html_partial=True)
             article = self.clean_block(article, candidates)
             if not ruthless or weighted_length(article.text_content()) >= self.retry_length:
                 return article

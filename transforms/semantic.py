@@ -67,6 +67,12 @@ def _caption_after(holder: lxml_html.HtmlElement) -> lxml_html.HtmlElement | Non
     return None
 
 
+def _figcaption(img: lxml_html.HtmlElement) -> str:
+    figure = next((a for a in img.iterancestors() if a.tag == "figure"), None)
+    cap = figure.find(".//figcaption") if figure is not None else None
+    return squash(cap.text_content()) if cap is not None else ""
+
+
 def figures(root: lxml_html.HtmlElement) -> list[Image]:
     """Wrap a lone image and its caption line in figure/figcaption; list every image."""
     images = []
@@ -80,7 +86,7 @@ def figures(root: lxml_html.HtmlElement) -> list[Image]:
         if holder is not None and holder is not root and holder.tag in ("p", "div", "span", "a") \
                 and not squash(holder.text_content()):
             caption = _caption_after(holder if holder.tag != "a" or holder.getparent() is None else holder)
-        text = squash(caption.text_content()) if caption is not None else ""
+        text = squash(caption.text_content()) if caption is not None else _figcaption(img)
         alt = squash(img.get("alt") or "") or squash(img.get("title") or "") or text
         img.set("alt", alt)
         if caption is not None and holder is not None:
