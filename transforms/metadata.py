@@ -135,7 +135,8 @@ def choose_title(tree: lxml_html.HtmlElement, meta: dict[str, str], site: str) -
     og = strip_site_suffix(meta.get("og:title", ""))
     if og and len(og) > SHORT_TITLE:
         return og, None
-    shown = first_h1(tree) or title_like(tree)
+    shown = first_h1(tree)
+    shown = title_like(tree) if shown is None else shown
     if shown is not None and (len(stripped) <= SHORT_TITLE or norm(stripped) == norm(site)):
         text = squash(shown.text_content())
         if len(text) > len(stripped):

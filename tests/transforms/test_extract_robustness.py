@@ -1,0 +1,90 @@
+"""Extraction never raises, never empties an article, and leaves the shared tree as it was."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from lxml import html as lxml_html
+
+from transforms.context import Context
+from transforms.extract import extract
+from transforms.parse import parse_document
+from transforms.pipeline import extract_article, prepare
+
+URL = "https://www.example.gov.cn/a/b.html"
+BODY = ("<p>为深入实施创新驱动发展战略，现将2026年度项目申报工作有关事项通知如下，请各单位认真组织申报。</p>"
+        "<p>申报单位应为在本省注册的具有独立法人资格的企业、高校和科研院所，并具有良好的科研诚信记录。</p>")
+
+
+def run(html: str):
+    return extract_article(html, Context(url=URL), ["extract", "sanitize"])
+
+
+def test_premature_end_tags_do_not_swallow_the_article() -> None:
+    html = ("<html><head><title>通知</title></head><body><div class='header'>某省科技厅</div></body></html>"
+            f"<div class='main'><h1>关于项目申报的通知</h1><div class='TRS_Editor'>{BODY}</div></div></body></html>")
+    tree = parse_document(html)
+    assert "创新驱动发展战略" in tree.find("body").text_content()
+    art = run(html)
+    assert art.extraction == "article"
+    assert "独立法人资格" in art.text
+
+
+def test_empty_document() -> None:
+    art = run("")
+    assert art.extraction == "fallback"
+    assert art.text == ""
+    assert art.content_html.startswith("<div")
+
+
+def test_frameset_page() -> None:
+    art = run('<html><head><title>某市政府</title></head><frameset cols="20%,80%"><frame src="/left.htm">'
+              '<frame src="/main.htm"></frameset><noframes>请使用支持框架的浏览器</noframes></html>')
+    assert art.extraction == "fallback"
+    assert art.title == "某市政府"
+
+
+def test_deep_nesting() -> None:
+    html = "<html><body>" + "<div><span>" * 120 + BODY + "</span></div>" * 120 + "</body></html>"
+    assert "独立法人资格" in run(html).text
+
+
+def test_nesting_beyond_the_parser_limit_does_not_raise() -> None:
+    # libxml2 stops at depth 256 and drops what is deeper: nothing to extract, but still an article
+    html = "<html><head><title>深</title></head><body>" + "<div>" * 5000 + BODY + "</body></html>"
+    art = run(html)
+    assert (art.extraction, art.title) == ("fallback", "深")
+
+
+def test_many_siblings_and_attributes_are_fine() -> None:
+    rows = "".join(f"<tr><td>{i}</td><td>名称{i}</td></tr>" for i in range(3000))
+    art = run(f"<html><body><h1>名单</h1>{BODY}<table><tr><th>序号</th><th>名称</th></tr>{rows}</table></body></html>")
+    assert "名称2999" in art.text
+
+
+def test_extract_is_pure() -> None:
+    page = prepare(f"<html><head><title>标题_站点</title></head><body><div class='location'>当前位置："
+                   f"<a href='/'>首页</a></div><h1>标题</h1><div id='zoom'>{BODY}</div>"
+                   "<p>上一篇：<a href='/1.html'>前一条通知内容</a></p></body></html>", Context(url=URL))
+    before = lxml_html.tostring(page.tree)
+    art = extract(page.tree, URL)
+    assert "独立法人资格" in art.text
+    assert lxml_html.tostring(page.tree) == before
+
+
+def test_hidden_menus_dropped_but_script_revealed_article_kept() -> None:
+    html = (f"<html><body><ul style='display:none'><li><a href='/x'>隐藏的下拉菜单项目</a></li></ul>"
+            f"<div id='content' style='visibility: hidden;'>{BODY * 3}</div></body></html>")
+    art = run(html)
+    assert "独立法人资格" in art.text
+    assert "下拉菜单" not in art.text
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(list("<>/=\"' abcdpivtrl&;#中文，。") + ["<p>", "</div>", "<table>", "<td>",
+                                                                        "<br>", "<script>", "</body>"]),
+                max_size=120).map("".join))
+def test_arbitrary_markup_never_raises(markup: str) -> None:
+    art = run(markup)
+    assert art.extraction in ("article", "list", "home", "fallback")
+    assert isinstance(art.text, str) and isinstance(art.content_html, str)
