@@ -38,6 +38,9 @@ def sniff(body: bytes, content_type: str | None = None) -> str:
     for bom, name in BOMS:
         if body.startswith(bom):
             return name
+    utf16 = utf16_without_bom(body)
+    if utf16:
+        return utf16
     header = charset_from_content_type(content_type)
     meta_m = _META.search(body[:META_SCAN_BYTES])
     meta = normalise_label(meta_m.group(1).decode("ascii", "ignore")) if meta_m else None
@@ -50,6 +53,19 @@ def sniff(body: bytes, content_type: str | None = None) -> str:
     if best is not None:
         return normalise_label(best.encoding) or "utf-8"
     return header or meta or "utf-8"
+
+
+def utf16_without_bom(body: bytes) -> str | None:
+    """Markup is mostly ASCII, so UTF-16 shows as a NUL in every other byte (no header or meta is readable)."""
+    sample = body[:4096]
+    if len(sample) < 64:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > len(odd) * 0.3 and even.count(0) < len(even) * 0.05:
+        return "utf-16-le"
+    if even.count(0) > len(even) * 0.3 and odd.count(0) < len(odd) * 0.05:
+        return "utf-16-be"
+    return None
 
 
 def _decodes(body: bytes, label: str) -> bool:

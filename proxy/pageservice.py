@@ -23,7 +23,7 @@ from .errors import Busy, ProxyError, UpstreamFailed, UpstreamTimeout
 from .guard import Guard
 from .metrics import Metrics
 from .render_pool import RenderPool
-from .upstream import KEPT_RESPONSE_HEADERS, Fetched, Upstream, looks_like_html
+from .upstream import KEPT_RESPONSE_HEADERS, Fetched, Upstream, check_page_body, looks_like_html
 
 PassThrough = Callable[[aiohttp.ClientResponse, bytes], Awaitable[Any]]
 
@@ -110,6 +110,7 @@ class PageService:
                         if not looks_like_html(media, head):
                             return await passthrough(resp, head)
                         body = head + await self.upstream.read_capped(resp, self.cfg.upstream.max_html_bytes - len(head))
+                        check_page_body(body)
                         headers = {k: resp.headers[k] for k in KEPT_RESPONSE_HEADERS if k in resp.headers}
                         fetched = Fetched(url=str(resp.url), status=resp.status, headers=headers, body=body)
             except TimeoutError:

@@ -8,6 +8,7 @@ import ssl
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import aiohttp
 from yarl import URL
@@ -29,6 +30,10 @@ REQUEST_HEADERS = {
 KEPT_RESPONSE_HEADERS = ("content-type", "content-disposition", "cache-control", "last-modified", "etag",
                          "content-language")
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
+# Codings aiohttp decodes (bounded, chunk by chunk). Anything else, or a list of codings, is refused:
+# passing it through undecoded would hand the parsers (or the user) compressed bytes.
+DECODED_ENCODINGS = {"", "identity", "gzip", "deflate", "br"}
+_TEXT_CONTROLS = frozenset(range(0, 9)) | frozenset(range(14, 27)) | frozenset(range(28, 32)) | {127}
 
 
 @dataclass
@@ -46,6 +51,34 @@ class Fetched:
     def no_store(self) -> bool:
         cc = self.headers.get("cache-control", "").lower()
         return "no-store" in cc or "private" in cc
+
+
+def check_encoding(headers: Any) -> None:
+    coding = headers.get("Content-Encoding", "").strip().lower()
+    if coding not in DECODED_ENCODINGS:
+        raise UpstreamFailed("原网站使用了无法解码的压缩方式。", "The site used a content encoding we cannot decode.",
+                             reason=f"content-encoding {coding[:40]!r}")
+
+
+def check_page_body(body: bytes) -> None:
+    """An HTML page must have text: an empty or binary body is the site's failure, not an empty article."""
+    if not body.strip():
+        raise UpstreamFailed("原网站返回了空白页面。", "The site returned an empty page.", reason="empty body")
+    sample = body[:8192]
+    if _utf16_pattern(sample):
+        return
+    controls = sum(1 for b in sample if b in _TEXT_CONTROLS)
+    if controls > len(sample) * 0.05:
+        raise UpstreamFailed("原网站返回的内容不是网页。", "The site's response is not a web page.",
+                             reason="binary body labelled html")
+
+
+def _utf16_pattern(sample: bytes) -> bool:
+    """Mostly-ASCII UTF-16 without a BOM: NUL in every other byte."""
+    if len(sample) < 64:
+        return False
+    even, odd = sample[0::2], sample[1::2]
+    return max(even.count(0) / len(even), odd.count(0) / len(odd)) > 0.3
 
 
 def looks_like_html(media_type: str, head: bytes) -> bool:
@@ -124,6 +157,7 @@ class Upstream:
             else:
                 raise UpstreamFailed("原网站跳转次数过多。", "The site redirected too many times.",
                                      reason="too many redirects")
+            check_encoding(resp.headers)
             yield resp
         except ProxyError:
             raise
