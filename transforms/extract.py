@@ -9,7 +9,7 @@ The shared tree is only read; extraction never raises and never returns an empty
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from lxml import html as lxml_html
 
@@ -150,7 +150,20 @@ def _safe_fallback(tree: lxml_html.HtmlElement, url: str) -> Article:
     return art
 
 
+def options_from(value: object) -> ExtractOptions:
+    """Options as config gives them (a mapping; unknown keys ignored) or as an ExtractOptions."""
+    if isinstance(value, ExtractOptions):
+        return value
+    if isinstance(value, dict):
+        known = {f.name for f in fields(ExtractOptions)} - {"page_type"}
+        try:
+            return ExtractOptions(**{k: int(v) for k, v in value.items() if k in known})
+        except (TypeError, ValueError):
+            log.warning("ignoring bad extract options %r", value)
+    return ExtractOptions()
+
+
 @transform("extract")
 def extract_step(page: Page, ctx: Context) -> Page:
-    page.article = extract(page.tree, ctx.url, ctx.options.get("extract"))
+    page.article = extract(page.tree, ctx.url, options_from(ctx.options.get("extract")))
     return page

@@ -88,3 +88,14 @@ def test_arbitrary_markup_never_raises(markup: str) -> None:
     art = run(markup)
     assert art.extraction in ("article", "list", "home", "fallback")
     assert isinstance(art.text, str) and isinstance(art.content_html, str)
+
+
+def test_step_options_from_config_mapping() -> None:
+    from transforms.extract import ExtractOptions, options_from
+
+    assert options_from({"min_article_length": "5", "unknown": 1}).min_article_length == 5
+    assert options_from({"min_text_length": "x"}) == ExtractOptions()
+    assert options_from(None) == ExtractOptions()
+    ctx = Context(url=URL, options={"extract": {"min_article_length": 100000}})
+    art = extract_article(f"<html><body><h1>标题</h1>{BODY}</body></html>", ctx, ["extract"])
+    assert art.extraction == "fallback"  # the threshold from config was applied
