@@ -94,8 +94,8 @@ def link_text(entries: list, groups: list) -> str:
     return "\n\n".join("\n".join([g.name, *(lk.title for lk in g.links)]).strip() for g in groups)
 
 
-def _content(block: lxml_html.HtmlElement) -> tuple[str, str, list]:
-    images = semantic(block)
+def _content(block: lxml_html.HtmlElement, title: str = "") -> tuple[str, str, list]:
+    images = semantic(block, title)
     return serialise(block), to_text(block), images
 
 
@@ -136,7 +136,7 @@ def _extract(tree: lxml_html.HtmlElement, url: str, options: ExtractOptions) -> 
         art.page_type = "article"
     if block is not None:
         art.attachments = furniture.attachments(block)
-        art.content_html, art.text, art.images = _content(block)
+        art.content_html, art.text, art.images = _content(block, art.title)
     art.lang = detect_lang(meta.lang, art.text or art.title)
     return art
 

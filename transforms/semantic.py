@@ -112,8 +112,24 @@ def drop_empty(root: lxml_html.HtmlElement) -> None:
             el.drop_tree()
 
 
-def semantic(root: lxml_html.HtmlElement) -> list[Image]:
+def drop_title_heading(root: lxml_html.HtmlElement, title: str) -> None:
+    """The page template prints the title; a heading in the body that repeats it would be read twice."""
+    wanted = _norm(title)
+    if not wanted:
+        return
+    for el in root.iter("h1", "h2", "h3", "h4", "h5", "h6"):
+        if _norm(el.text_content()) == wanted and el.getparent() is not None:
+            el.drop_tree()
+        return  # only the first heading can be the repeated title
+
+
+def _norm(text: str) -> str:
+    return "".join(c for c in text if c.isalnum())
+
+
+def semantic(root: lxml_html.HtmlElement, title: str = "") -> list[Image]:
     """Clean `root` in place; return its images."""
+    drop_title_heading(root, title)
     for el in list(root.iter(*UNWRAP)):
         if el is not root and el.getparent() is not None:
             el.drop_tag()

@@ -152,3 +152,12 @@ def test_english_page() -> None:
     assert art.text.startswith("Foreign experts who intend")
     assert "About Us" not in art.text and "Copyright" not in art.text
     assert [c.title for c in art.breadcrumb] == ["Home", "Services"]
+
+
+def test_heading_repeating_the_og_title_is_not_read_twice() -> None:
+    body = "<p>为深入实施创新驱动发展战略，现将有关事项通知如下，请各单位认真组织申报，按时报送材料。</p>" * 3
+    art = run('<html><head><meta property="og:title" content="关于组织申报2026年度重点项目的通知"><title>某省科技厅</title></head>'
+              f'<body><div class="TRS_Editor"><h1>关于组织申报2026年度重点项目的通知</h1><h2>一、要求</h2>{body}</div></body></html>')
+    assert art.title == "关于组织申报2026年度重点项目的通知"
+    assert "关于组织申报2026年度重点项目的通知" not in art.text
+    assert "<h2>一、要求</h2>" in art.content_html
