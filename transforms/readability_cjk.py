@@ -26,8 +26,8 @@ _SENTENCE_END = re.compile(r"[.。！？!?]( |$)")
 
 def is_data_table(table: lxml_html.HtmlElement) -> bool:
     """A table of data (名单, 公示) rather than layout: header cells, or a regular grid of short cells."""
-    if table.find(".//table") is not None:
-        return False
+    if table.find(".//table") is not None or _link_share(table) > 0.5:
+        return False  # nested tables are layout; a grid of links is a promotion box
     if table.find(".//th") is not None:
         return True
     rows = table.findall(".//tr")
@@ -35,6 +35,11 @@ def is_data_table(table: lxml_html.HtmlElement) -> bool:
         return False
     widths = {len(r.findall("td")) for r in rows[1:]}
     return len(widths) <= 2 and max(widths, default=0) >= 2
+
+
+def _link_share(el: lxml_html.HtmlElement) -> float:
+    links = sum(len(squash(a.text_content())) for a in el.iter("a"))
+    return links / max(len(squash(el.text_content())), 1)
 
 
 class CJKDocument(Document):

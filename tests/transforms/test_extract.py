@@ -161,3 +161,12 @@ def test_heading_repeating_the_og_title_is_not_read_twice() -> None:
     assert art.title == "关于组织申报2026年度重点项目的通知"
     assert "关于组织申报2026年度重点项目的通知" not in art.text
     assert "<h2>一、要求</h2>" in art.content_html
+
+
+def test_grid_of_links_in_the_body_is_not_a_data_table() -> None:
+    links = "".join(f'<tr>{"".join(f"<td><a href=/{i}{j}>推荐阅读的文章标题{i}{j}</a></td>" for j in range(3))}</tr>'
+                    for i in range(3))
+    body = "<p>为深入实施创新驱动发展战略，现将有关事项通知如下，请各单位认真组织申报，按时报送材料。</p>" * 3
+    art = run(f'<html><body><h1>通知</h1><div id="zoom">{body}<table>{links}</table></div></body></html>')
+    assert "推荐阅读的文章标题" not in art.text
+    assert "创新驱动发展战略" in art.text
