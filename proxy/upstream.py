@@ -184,6 +184,8 @@ class Upstream:
         if "\\" in location:
             raise UpstreamFailed("原网站返回了无效的跳转。", "The site sent an invalid redirect.",
                                  reason="backslash in Location")
+        if location[:2] == "//":
+            location = "//" + location.lstrip("/")  # `///host/` is `//host/` to a browser: read it the same way
         try:
             return str(current.join(URL(location)))
         except (ValueError, TypeError):

@@ -116,11 +116,14 @@ def _srcset(value: str, ctx: Context) -> str | None:
 
 
 def _refresh(value: str, ctx: Context) -> str | None:
+    """A refresh may only move the reader within the proxy (where the guard checks it); an automatic jump
+    to another site or address is dropped."""
     m = _REFRESH.match(value or "")
     if not m:
         return value if (value or "").strip().isdigit() else None
-    new = navigate_url(m.group(3), ctx)
-    return f"{m.group(1)};url={new}" if new else None
+    if classify(m.group(3), ctx) != "proxied":
+        return None
+    return f"{m.group(1)};url={navigate_url(m.group(3), ctx)}"
 
 
 def _mark_external(a: lxml_html.HtmlElement, ctx: Context) -> None:

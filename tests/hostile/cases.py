@@ -176,8 +176,9 @@ async def redirect_loop(req, r, w):
 
 @behaviour("/chain/")
 async def chain(req, r, w):
+    """`/chain/<n>`: n redirects, then the normal page."""
     n = int(req.path.rsplit("/", 1)[1] or 0)
-    target = "/ok" if n <= 0 else f"/chain/{n - 1}"
+    target = "/ok" if n <= 1 else f"/chain/{n - 1}"
     return await send(w, head("302 Found", headers=[("Location", target)], body=b""), keep=True)
 
 
