@@ -124,8 +124,7 @@ def _extract(tree: lxml_html.HtmlElement, url: str, options: ExtractOptions) -> 
     art = _article(url, meta, furn)
     block = main_block(tree, meta, furn, url, options)
     text = to_text(block) if block is not None else ""
-    page_type, entries, groups = classify(weighted_length(text), tree, has_article_meta=False,
-                                          limits=options.page_type)
+    page_type, entries, groups = classify(text, tree, options.page_type)
     art.page_type = page_type  # type: ignore[assignment]
     if page_type in ("list", "home"):
         art.entries, art.groups, art.extraction = entries, groups, page_type  # type: ignore[assignment]

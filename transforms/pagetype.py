@@ -16,7 +16,7 @@ from .script import squash, weighted_length
 MIN_ENTRIES = 8  # dated links in one container that make a list page
 MIN_TITLE = 4  # characters of a link text that can be an entry or a home-page link
 ITEM_TAGS = ("li", "tr", "dd", "dt", "p", "div", "span", "td")
-MAX_ITEM_TEXT = 160
+MAX_ITEM_TEXT = 300
 HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 MIN_GROUP_TITLE = 7  # median link text in a content group; menu items are shorter
 _MORE = re.compile(r"(更多|more|>>|»|\+)\s*$", re.I)
@@ -39,9 +39,11 @@ def _item(a: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
     return None
 
 
-def dated_entries(tree: lxml_html.HtmlElement) -> list[ListEntry]:
-    """The largest group of dated links sharing one container (a list's `ul`, `table`, ...)."""
+def dated_entries(tree: lxml_html.HtmlElement) -> tuple[list[ListEntry], float]:
+    """The largest group of dated links sharing one container (a list's `ul`, `table`, ...), and how much
+    text its items hold (summaries included)."""
     groups: dict[lxml_html.HtmlElement, list[ListEntry]] = defaultdict(list)
+    sizes: dict[lxml_html.HtmlElement, float] = defaultdict(float)
     seen: set[lxml_html.HtmlElement] = set()  # elements, not id()s: lxml reuses proxy ids
     for a in tree.iter("a"):
         title, href = squash(a.text_content()) or squash(a.get("title") or ""), (a.get("href") or "").strip()
@@ -50,13 +52,18 @@ def dated_entries(tree: lxml_html.HtmlElement) -> list[ListEntry]:
         item = _item(a)
         if item is None or item in seen or item.getparent() is None:
             continue
-        date = parse_date(squash(item.text_content()))
+        item_text = squash(item.text_content())
+        date = parse_date(item_text)
         if date:
             seen.add(item)
+            sizes[item.getparent()] += weighted_length(item_text)
             title = squash(a.get("title") or "") if title.endswith(("...", "…")) and a.get("title") else title
             groups[item.getparent()].append(ListEntry(title=title, url=href, date=date[:10]))
-    best = max(groups.values(), key=len, default=[])
-    return best if len(best) >= MIN_ENTRIES else []
+    if not groups:
+        return [], 0.0
+    container = max(groups, key=lambda c: len(groups[c]))
+    best = groups[container]
+    return (best, sizes[container]) if len(best) >= MIN_ENTRIES else ([], 0.0)
 
 
 def _heading_text(el: lxml_html.HtmlElement | None) -> str:
@@ -109,20 +116,18 @@ def link_groups(tree: lxml_html.HtmlElement, limits: Thresholds) -> list[LinkGro
     return groups
 
 
-def classify(prose_length: float, tree: lxml_html.HtmlElement, has_article_meta: bool,
+def classify(text: str, tree: lxml_html.HtmlElement,
              limits: Thresholds | None = None) -> tuple[str, list[ListEntry], list[LinkGroup]]:
-    """("article"|"list"|"home"|"other", entries, groups)."""
+    """("article"|"list"|"home"|"other", entries, groups) from the main block's text and the page."""
     limits = limits or Thresholds()
-    if has_article_meta or prose_length >= limits.article_length:
-        return "article", [], []
-    entries = dated_entries(tree)
+    prose_length = weighted_length(text)
+    entries, listed = dated_entries(tree)
     if entries:
-        return "list", entries, []
+        if prose_length < limits.article_length or listed >= 0.5 * prose_length:
+            return "list", entries, []
+    if prose_length >= limits.article_length:
+        return "article", [], []
     groups = link_groups(tree, limits)
     if len(groups) >= limits.home_groups:
         return "home", [], groups
     return "other", [], []
-
-
-def prose(text: str) -> float:
-    return weighted_length(text)

@@ -170,3 +170,14 @@ def test_grid_of_links_in_the_body_is_not_a_data_table() -> None:
     art = run(f'<html><body><h1>通知</h1><div id="zoom">{body}<table>{links}</table></div></body></html>')
     assert "推荐阅读的文章标题" not in art.text
     assert "创新驱动发展战略" in art.text
+
+
+def test_list_with_summaries_is_still_a_list() -> None:
+    items = "".join(
+        f'<li><a href="/tzgg/t202603{d:02d}_{d}.html">关于第{d}批科技计划项目验收结果的公示</a>'
+        f"<span>2026-03-{d:02d}</span><p>根据项目管理办法，经专家评审和现场核查，第{d}批项目验收结果现予公示，公示期五个工作日。</p></li>"
+        for d in range(1, 13))
+    art = run(f'<html><head><title>公示公告_某厅</title></head><body><div class="list"><ul>{items}</ul></div></body></html>',
+              "https://kjt.example.gov.cn/gsgg/")
+    assert art.page_type == "list"
+    assert len(art.entries) == 12

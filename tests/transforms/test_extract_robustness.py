@@ -50,10 +50,12 @@ def test_deep_nesting() -> None:
 
 
 def test_nesting_beyond_the_parser_limit_does_not_raise() -> None:
-    # libxml2 stops at depth 256 and drops what is deeper: nothing to extract, but still an article
+    # libxml2 stops at depth 256; parse.py bounds the depth. Whatever the parser makes of it, no exception.
     html = "<html><head><title>深</title></head><body>" + "<div>" * 5000 + BODY + "</body></html>"
     art = run(html)
-    assert (art.extraction, art.title) == ("fallback", "深")
+    assert art.title == "深"
+    assert art.extraction in ("article", "fallback")
+    assert art.content_html.startswith("<div")
 
 
 def test_many_siblings_and_attributes_are_fine() -> None:
