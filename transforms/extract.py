@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields
 from lxml import html as lxml_html
 
 from . import furniture
-from .article import Article
+from .article import Article, Attachment
 from .cms import find_container
 from .context import Context
 from .metadata import Metadata, detect_lang, read_metadata
@@ -87,6 +87,15 @@ def fallback_block(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
     return root
 
 
+def merge_attachments(*lists: list[Attachment]) -> list[Attachment]:
+    """Body attachments first, then those listed elsewhere on the page; each URL once."""
+    merged: dict[str, Attachment] = {}
+    for found in lists:
+        for att in found:
+            merged.setdefault(att.url, att)
+    return list(merged.values())
+
+
 def link_text(entries: list, groups: list) -> str:
     """What speech reads on a list or home page: the entries, or each group's name and links."""
     if entries:
@@ -134,7 +143,7 @@ def _extract(tree: lxml_html.HtmlElement, url: str, options: ExtractOptions) -> 
     else:
         art.page_type = "article"
     if block is not None:
-        art.attachments = furniture.attachments(block)
+        art.attachments = merge_attachments(furniture.attachments(block), furniture.page_attachments(tree))
         art.content_html, art.text, art.images = _content(block, art.title)
     art.lang = detect_lang(meta.lang, art.text or art.title)
     return art

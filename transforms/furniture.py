@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from urllib.parse import unquote, urlsplit
 
 from lxml import html as lxml_html
@@ -16,6 +17,7 @@ _EXT_IN_TEXT = re.compile(r"\.(" + "|".join(ATTACHMENT_TYPES) + r")\s*$", re.I)
 _CRUMB_LABEL = re.compile(r"^\s*(当前位置|您的位置|你的位置|您现在的位置|你现在的位置|所在位置|当前页面|位置)\s*[:：]")
 _PREV_NEXT = re.compile(r"^\s*[【\[]?\s*(上一篇|下一篇|上一条|下一条|上篇|下篇|上一页|下一页|Previous|Next)\s*[】\]]?\s*[:：]?\s*", re.I)
 _NONE = re.compile(r"^(没有了|无|暂无|没有|none)?[!！。.]?$", re.I)
+_ATTACHMENT_LABEL = re.compile(r"附件|相关下载|附件下载|文件下载|Attachment", re.I)
 _ICP = re.compile(r"[\u4e00-\u9fff]ICP备\s*\d+号(?:-\d+)?|ICP\s*证\s*[\u4e00-\u9fff]?\d+号?")
 _POLICE = re.compile(r"[\u4e00-\u9fff]公网安备\s*\d+号?")
 _FOOTER_PARTS = re.compile(r"(主办单位|主办|承办单位|承办|版权所有|地址|电话|联系电话|邮编|网站标识码|Copyright|©)")
@@ -57,11 +59,29 @@ def attachment_type(url: str, text: str) -> str:
     return m.group(1).lower() if m else ""
 
 
-def attachments(root: lxml_html.HtmlElement) -> list[Attachment]:
+def _labelled(a: lxml_html.HtmlElement) -> bool:
+    """A link under a 附件/下载 label (CMSes often list attachments outside the body container)."""
+    for _, el in zip(range(4), a.iterancestors(), strict=False):
+        if el.tag in ("body", "html"):
+            return False
+        if _ATTACHMENT_LABEL.search(el.text_content()[:200]):
+            return True
+    return False
+
+
+def page_attachments(tree: lxml_html.HtmlElement) -> list[Attachment]:
+    """Documents linked from a 附件 block anywhere in the page."""
+    return attachments(tree, _labelled)
+
+
+def attachments(root: lxml_html.HtmlElement,
+                accept: Callable[[lxml_html.HtmlElement], bool] | None = None) -> list[Attachment]:
     """Links to documents (附件) in `root`, deduplicated by URL."""
     seen: set[str] = set()
     out = []
     for a in root.iter("a"):
+        if accept is not None and not accept(a):
+            continue
         href = (a.get("href") or "").strip()
         if not href or href in seen or href.lower().startswith(("javascript:", "mailto:")):
             continue

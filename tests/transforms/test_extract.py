@@ -181,3 +181,12 @@ def test_list_with_summaries_is_still_a_list() -> None:
               "https://kjt.example.gov.cn/gsgg/")
     assert art.page_type == "list"
     assert len(art.entries) == 12
+
+
+def test_attachments_listed_outside_the_body_container() -> None:
+    body = "<p>为深入实施创新驱动发展战略，现将有关事项通知如下，请各单位认真组织申报，按时报送材料。</p>" * 3
+    art = run(f'<html><body><h1>关于申报的通知</h1><div class="TRS_Editor">{body}</div>'
+              '<div class="fj">附件下载：<ul><li><a href="/f/汇总表.xlsx">申报汇总表</a></li>'
+              '<li><a href="/f/a.ofd">申报指南</a></li></ul></div>'
+              '<div class="footer"><a href="/help.pdf">网站使用帮助</a></div></body></html>')
+    assert [(a.name, a.type) for a in art.attachments] == [("申报汇总表", "xlsx"), ("申报指南", "ofd")]
