@@ -92,13 +92,20 @@ def _index(selectors: tuple[Selector, ...]) -> dict[str, dict[str, list[tuple[in
     return index
 
 
+@lru_cache(maxsize=4)
+def _noise_name_re(tokens: tuple[str, ...]) -> re.Pattern[str]:
+    """Short tokens (`ewm`, `sxp`) must be whole words; longer ones (`share`) may be part of a name."""
+    short = [re.escape(t) for t in tokens if len(t) <= 4]
+    long = [re.escape(t) for t in tokens if len(t) > 4]
+    return re.compile("|".join([*long, *(rf"(?<![a-z0-9]){t}(?![a-z0-9])" for t in short)]))
+
+
 def is_noise_name(el: lxml_html.HtmlElement) -> bool:
     """Class or id names a share bar, print link, QR code, breadcrumb, footer, ..."""
-    names = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-    if len(names) < 3:
+    cls, ident = el.get("class"), el.get("id")
+    if not cls and not ident:
         return False
-    words = set(re.split(r"[^a-z0-9]+", names))
-    return any(tok in words if len(tok) <= 4 else tok in names for tok in rules().noise_tokens)
+    return bool(_noise_name_re(rules().noise_tokens).search(f"{cls or ''} {ident or ''}".lower()))
 
 
 def is_noise_line(text: str) -> bool:

@@ -80,14 +80,12 @@ def attachments(root: lxml_html.HtmlElement,
     seen: set[str] = set()
     out = []
     for a in root.iter("a"):
-        if accept is not None and not accept(a):
-            continue
         href = (a.get("href") or "").strip()
         if not href or href in seen or href.lower().startswith(("javascript:", "mailto:")):
             continue
         name = squash(a.text_content()) or squash(a.get("title") or "")
         kind = attachment_type(href, name)
-        if kind:
+        if kind and (accept is None or accept(a)):
             seen.add(href)
             name = re.sub(r"^附件\s*\d*\s*[:：.、]?\s*", "", name) or unquote(urlsplit(href).path.rsplit("/", 1)[-1])
             out.append(Attachment(name=name, url=href, type=kind))

@@ -67,9 +67,9 @@ def _protected(el: lxml_html.HtmlElement) -> bool:
 def drop_noise(root: lxml_html.HtmlElement) -> None:
     """Share bars, font-size and print controls, QR codes, breadcrumbs and footers (by name and by text)."""
     for el in list(root.iter()):
-        if not isinstance(el.tag, str) or el is root or el.getparent() is None or _protected(el):
+        if not isinstance(el.tag, str) or el is root or el.getparent() is None or not is_noise_name(el):
             continue
-        if is_noise_name(el) and weighted_length(squash(el.text_content())) < MAX_NOISE_LENGTH:
+        if not _protected(el) and weighted_length(squash(el.text_content())) < MAX_NOISE_LENGTH:
             el.drop_tree()
     xpath = ".//text()[" + " or ".join(f"contains(., '{w}')" for w in rules().noise_words) + "]"
     for node in root.xpath(xpath):
