@@ -102,7 +102,7 @@ DEFAULT_MODES: dict[str, list[str]] = {
     "read": ["extract", "sanitize", "rewrite_links", "render_read"],
     "elder": ["extract", "sanitize", "rewrite_links", "render_elder"],
     "a11y": ["extract", "sanitize", "rewrite_links", "render_a11y"],
-    "text": ["extract", "sanitize", "render_text"],
+    "text": ["extract", "sanitize", "rewrite_links", "render_text"],
     "orig": ["clean_original", "sanitize_document", "rewrite_document_links", "render_orig"],
     "api": ["extract", "sanitize"],
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import nh3
 from lxml import html as lxml_html
 from lxml_html_clean import Cleaner
@@ -70,6 +72,8 @@ _DOCUMENT_CLEANER = Cleaner(
     safe_attrs_only=False,
     kill_tags={"template", "noscript", "svg", "math", "portal", "base"},
 )
+# Legacy ways for CSS to run code or pull in more CSS; the cleaner leaves some of them in style attributes.
+_DANGEROUS_CSS = re.compile(r"(?:behavior|-moz-binding)\s*:[^;}]*;?|expression\s*\(|@import[^;]*;?", re.I)
 _FORBIDDEN_LINK_RELS = {"import", "preload", "prefetch", "modulepreload", "dns-prefetch", "preconnect",
                         "manifest", "serviceworker"}
 
@@ -83,12 +87,17 @@ def clean_document(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
     for el in list(tree.iter("meta")):
         if (el.get("http-equiv") or "").lower() not in ("", "refresh", "content-type", "content-language"):
             el.drop_tree()
+    for el in tree.iter("style"):
+        if el.text:
+            el.text = _DANGEROUS_CSS.sub("", el.text)
     for el in tree.iter():
         if not isinstance(el.tag, str):
             continue
         for attr in list(el.attrib):
             if attr.lower().startswith("on") or attr.lower() in ("formaction", "srcdoc", "xlink:href"):
                 del el.attrib[attr]
+        if el.get("style"):
+            el.set("style", _DANGEROUS_CSS.sub("", el.get("style")))
     return tree
 
 
