@@ -11,15 +11,16 @@ import os
 from pathlib import Path
 
 import pytest
+from lxml import html as lxml_html
 
 from proxy import urlscheme
 from proxy.config import DEFAULT_MODES
+from tests.hostile.safety import findings
 from transforms.context import Context
 from transforms.links import absolutize, rewrite_tree
 from transforms.parse import parse_document, serialise
 from transforms.pipeline import render
 from transforms.sanitize import clean_fragment
-from tests.hostile.safety import findings
 
 VECTORS = sorted((Path(__file__).parent / "data" / "xss").glob("*.test"))
 BASE = "https://www.example.gov.cn/art/2026/11/20/art_1.html"
@@ -43,8 +44,6 @@ def article_fragment(given: str) -> str:
     body = tree.find("body")
     inner = (body.text or "") + "".join(serialise(c) for c in body) if body is not None else ""
     ctx = context()
-    from lxml import html as lxml_html
-
     root = lxml_html.fragment_fromstring(clean_fragment(inner) or "<div></div>", create_parent="div")
     rewrite_tree(root, ctx)
     return lxml_html.tostring(root, encoding="unicode")
