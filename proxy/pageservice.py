@@ -28,6 +28,7 @@ from .upstream import KEPT_RESPONSE_HEADERS, Fetched, Upstream, check_page_body,
 PassThrough = Callable[[aiohttp.ClientResponse, bytes], Awaitable[Any]]
 
 log = logging.getLogger("a11y_proxy.pages")
+CHECKED_URLS, CHECKED_MAX_LENGTH = 2048, 1024  # remembered guard verdicts (cleared when full): a few MB at most
 
 
 @dataclass
@@ -36,6 +37,11 @@ class Source:
 
     fetched: Fetched
     stale_since: float | None = None  # set when served from cache because upstream failed
+    digest: str = ""  # of the body, computed once when fetched and kept in the cache entry
+
+    @property
+    def body_digest(self) -> str:
+        return self.digest or _digest(self.fetched.body)
 
 
 class PageService:
@@ -49,11 +55,25 @@ class PageService:
         self.metrics = metrics
         self.fetch_slots = asyncio.Semaphore(cfg.upstream.max_concurrent_fetches)
         self.audio_available = False
+        self._checked: dict[str, URL] = {}  # URL string -> checked URL: the guard's verdict depends on nothing else
+        self._count = {(kind, result): metrics.cache.labels(kind, result)
+                       for kind in ("page", "output") for result in ("hit", "miss")}
 
     def check(self, url: str) -> URL:
+        """The guard's verdict (DNS is checked again at connect time), remembered for URLs that passed:
+        on a cached page this parse was the largest cost of the request."""
+        known = self._checked.get(url)
+        if known is not None:
+            return known
         if self.cfg.sample.enabled and sample.is_sample(url):
-            return URL(url)
-        return self.guard.check_url(url)
+            checked = URL(url)
+        else:
+            checked = self.guard.check_url(url)
+        if len(url) <= CHECKED_MAX_LENGTH:
+            if len(self._checked) >= CHECKED_URLS:
+                self._checked.clear()
+            self._checked[url] = checked
+        return checked
 
     def context(self, url: str, mode: str, settings: Settings, ui_lang: str, note: str = "") -> Context:
         return Context(
@@ -73,26 +93,29 @@ class PageService:
         key = "page:" + str(url)
         cached = await self.cache.get(key)
         if cached is not None and cached.fresh:
-            self.metrics.cache.labels("page", "hit").inc()
-            return Source(_fetched_from(cached))
-        self.metrics.cache.labels("page", "miss").inc()
+            self._count["page", "hit"].inc()
+            return Source(_fetched_from(cached), digest=cached.meta.get("digest", ""))
+        self._count["page", "miss"].inc()
         async with self.cache.lock(key):
             again = await self.cache.get(key)
             if again is not None and again.fresh:
-                return Source(_fetched_from(again))
+                return Source(_fetched_from(again), digest=again.meta.get("digest", ""))
             try:
                 result = await self._fetch(url, passthrough)
             except ProxyError as e:
                 if cached is not None and e.status in (502, 503, 504):
                     log.info("serving stale copy of %s: %s", url, e.log_reason)
-                    return Source(_fetched_from(cached), stale_since=cached.stored_at)
+                    return Source(_fetched_from(cached), stale_since=cached.stored_at,
+                                  digest=cached.meta.get("digest", ""))
                 raise
             if not isinstance(result, Fetched):
                 return result
+            digest = _digest(result.body)
             if not result.no_store:
                 await self.cache.set(key, Entry(result.body, {"url": result.url, "headers": result.headers,
-                                                               "status": result.status}, ttl=self.cfg.cache.ttl))
-            return Source(result)
+                                                               "status": result.status, "digest": digest},
+                                                ttl=self.cfg.cache.ttl))
+            return Source(result, digest=digest)
 
     async def _fetch(self, url: URL, passthrough: PassThrough) -> Fetched | Any:
         if self.fetch_slots.locked():
@@ -132,14 +155,14 @@ class PageService:
             stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(src.stale_since))
             note = f"此页面为缓存版本，时间 {stamp}（原网站暂时无法访问）。" if ui_lang == "zh" else \
                 f"This is a cached copy from {stamp}; the original site cannot be reached right now."
-        digest = hashlib.sha256(f.body).hexdigest()[:16]
+        digest = src.body_digest
         key = f"out:{__version__}:{mode}:{settings.key()}:{ui_lang}:{self.audio_available}:{f.url}:{digest}"
         if not note:
             hit = await self.cache.get(key)
             if hit is not None and hit.fresh:
-                self.metrics.cache.labels("output", "hit").inc()
+                self._count["output", "hit"].inc()
                 return hit.body, hit.meta["media_type"]
-            self.metrics.cache.labels("output", "miss").inc()
+            self._count["output", "miss"].inc()
         ctx = self.context(f.url, mode, settings, ui_lang, note)
         start = time.perf_counter()
         rendered = await self.pool.run(jobs.render_page, f.body, f.headers.get("content-type", ""), ctx,
@@ -155,6 +178,10 @@ class PageService:
         ctx = self.context(f.url, "read", Settings(), ui_lang)
         return await self.pool.run(jobs.extract_page, f.body, f.headers.get("content-type", ""), ctx,
                                    self.cfg.modes["api"])
+
+
+def _digest(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()[:16]
 
 
 def _host_allowed(guard: Guard, sample_enabled: bool, host: str) -> bool:
