@@ -20,6 +20,7 @@ log = logging.getLogger("a11y_proxy")
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'{inline}; img-src 'self' data:; "
        "media-src 'self'; connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; "
        "frame-ancestors 'none'")
+_CSP, _CSP_ORIG = CSP.format(inline=""), CSP.format(inline=" 'unsafe-inline'")  # built once, not per request
 
 
 def ui_lang(request: web.Request) -> str:
@@ -62,8 +63,7 @@ async def access(request: web.Request, handler: Handler) -> web.StreamResponse:
 @web.middleware
 async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
     resp = await handler(request)
-    inline = " 'unsafe-inline'" if request.get("orig_mode") else ""
-    resp.headers.setdefault("Content-Security-Policy", CSP.format(inline=inline))
+    resp.headers.setdefault("Content-Security-Policy", _CSP_ORIG if request.get("orig_mode") else _CSP)
     resp.headers.setdefault("X-Content-Type-Options", "nosniff")
     resp.headers.setdefault("Referrer-Policy", "no-referrer")
     resp.headers.setdefault("X-Frame-Options", "DENY")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import mimetypes
@@ -54,8 +55,11 @@ def client_address(request: web.Request) -> str:
     return peer
 
 
+_parse_settings = functools.lru_cache(maxsize=512)(urlscheme.parse_settings)  # Settings is frozen: shareable
+
+
 def settings_of(request: web.Request):  # -> transforms.context.Settings
-    return urlscheme.parse_settings(request.cookies.get(urlscheme.SETTINGS_COOKIE))
+    return _parse_settings(request.cookies.get(urlscheme.SETTINGS_COOKIE))
 
 
 async def home(request: web.Request) -> web.Response:
