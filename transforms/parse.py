@@ -17,7 +17,8 @@ from lxml import html as lxml_html
 # included header that closes the document), so the article would vanish. They carry no meaning: drop them.
 _PREMATURE_END = re.compile(r"</\s*(?:html|body)\s*>", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# Characters lxml refuses in text (XML-incompatible); form feed is HTML whitespace, so it becomes a space.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title", re.I | re.S)
 _INVISIBLE = re.compile(r"<(script|style|template|noscript|svg|math)\b.*?</\1\s*>", re.I | re.S)
 _TAG = re.compile(r"<[^>]*>")
@@ -29,7 +30,7 @@ MAX_FALLBACK_CHARS = 2_000_000
 
 def neutralise(text: str) -> str:
     text = _XML_DECL.sub("", text, count=1)
-    text = _CONTROL.sub("", text)
+    text = _CONTROL.sub("", text).replace("\x0c", " ")
     return _PREMATURE_END.sub("", text)
 
 

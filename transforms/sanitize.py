@@ -74,6 +74,11 @@ _DOCUMENT_CLEANER = Cleaner(
 )
 # Legacy ways for CSS to run code or pull in more CSS; the cleaner leaves some of them in style attributes.
 _DANGEROUS_CSS = re.compile(r"(?:behavior|-moz-binding)\s*:[^;}]*;?|expression\s*\(|@import[^;]*;?", re.I)
+# Any attribute that may hold a URL, on any element (the link table only covers the ones we rewrite).
+_URL_ATTRS = {"href", "src", "srcset", "action", "formaction", "data", "poster", "background", "cite",
+              "longdesc", "ping", "codebase", "dynsrc", "lowsrc", "manifest", "icon", "xlink:href"}
+_BAD_URL = re.compile(r"(?:^|,)(?:javascript|vbscript|livescript|data|file|blob|filesystem):", re.I)
+_SPACE_CTRL = re.compile(r"[\x00-\x20\x7f]+")
 _FORBIDDEN_LINK_RELS = {"import", "preload", "prefetch", "modulepreload", "dns-prefetch", "preconnect",
                         "manifest", "serviceworker"}
 
@@ -96,9 +101,19 @@ def clean_document(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
         for attr in list(el.attrib):
             if attr.lower().startswith("on") or attr.lower() in ("formaction", "srcdoc", "xlink:href"):
                 del el.attrib[attr]
+            elif attr.lower() in _URL_ATTRS and _unsafe_url(el.tag, attr.lower(), el.get(attr)):
+                del el.attrib[attr]
         if el.get("style"):
             el.set("style", _DANGEROUS_CSS.sub("", el.get("style")))
     return tree
+
+
+def _unsafe_url(tag: str, attr: str, value: str) -> bool:
+    """A scheme that runs code or smuggles a document; `data:` stays only for a raster image's src."""
+    squashed = _SPACE_CTRL.sub("", value)
+    if tag == "img" and attr == "src" and squashed.lower().startswith("data:image/") and "svg" not in squashed.lower():
+        return False
+    return bool(_BAD_URL.search(squashed))
 
 
 @transform("sanitize_document")

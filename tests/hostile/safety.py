@@ -51,6 +51,13 @@ def link_finding(el: lxml_html.HtmlElement, original: str | None = None) -> str 
     return f"{el.tag}@href not proxied nor marked external: {href[:80]!r}"
 
 
+def _own_script(el: lxml_html.HtmlElement) -> bool:
+    """The toolbar's script file, or its strings as an inert JSON data block (id a11y-*)."""
+    if el.get("type") == "application/json" and (el.get("id") or "").startswith("a11y-"):
+        return el.get("src") is None
+    return el.get("src") in OWN_SCRIPTS and not (el.text or "").strip()
+
+
 def findings(page: str, original: str | None = None) -> list[str]:
     if not page.strip():
         return []
@@ -60,7 +67,7 @@ def findings(page: str, original: str | None = None) -> list[str]:
         if not isinstance(el.tag, str):
             continue
         tag = el.tag.lower().split("}")[-1]
-        if tag == "script" and (el.get("src") not in OWN_SCRIPTS or (el.text or "").strip()):
+        if tag == "script" and not _own_script(el):
             found.append(f"script {el.get('src')!r} {(el.text or '')[:40]!r}")
         if tag in FORBIDDEN_TAGS:
             found.append(f"<{tag}>")
