@@ -12,6 +12,7 @@ import asyncio
 import logging
 import multiprocessing
 import time
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any
 
@@ -213,6 +214,25 @@ class SpeechService:
                 voices[lang] = None
         return {"available": self.available, "driver": self.driver or None, "workers": len(self._workers),
                 "voices": voices if self.voices else {}, "reason": self.reason or None}
+
+    def has_idle_worker(self) -> bool:
+        return not self._idle.empty()
+
+    def background(self, coro: Coroutine[Any, Any, Any], limit: int = 4) -> None:
+        """Run optional work (prefetching the next sentence) without anyone waiting; dropped when busy."""
+        if len(self._background) >= limit or self._closed:
+            coro.close()
+            return
+
+        async def quietly() -> None:
+            try:
+                await coro
+            except ProxyError as e:
+                log.info("background speech job failed: %s", e.log_reason)
+
+        task = asyncio.create_task(quietly())
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     def worker_pids(self) -> list[int]:
         return [w.pid for w in self._workers if w.pid is not None]

@@ -175,7 +175,7 @@ def _rules() -> list[Rule]:
         (r(r"(?<!\d)(400|800)[-－]?(\d{3})[-－]?(\d{4})(?!\d)"), _phone),
         (r(r"(?<!\d)(1[3-9]\d)[-－\s]?(\d{4})[-－\s]?(\d{4})(?!\d)"), _phone),
         # list numbering at the start of a sentence: 1. / 1、 / （一） / (1) / ①
-        (r(r"^\s*(?P<n>\d{1,2})\s?[.．、](?!\d)\s*"), _list_number),
+        (r(r"(?:^|(?<=[：:]))\s*(?P<n>\d{1,2})\s?[.．、](?!\d)\s*"), _list_number),
         (r(r"^\s*[（(](?P<n>\d{1,2}|[一二三四五六七八九十]{1,3})[)）]\s*"), _list_number),
         (r(f"[{CIRCLED}]"), lambda m: cn2an.an2cn(str(CIRCLED.index(m[0]) + 1)) + "，"),
         # ranges: 1-10月, 5%-10%, 9:00—11:00 (times are already words, so only digit ranges are left)

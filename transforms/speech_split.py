@@ -32,8 +32,9 @@ def _is_end(text: str, start: int, end: int) -> bool:
     before = word[0].lower() if word else ""
     if not before:
         return True
-    if before.isdigit() and not text[:start - len(before)].strip():
-        return False  # "1. " list number at the start
+    ahead = text[:start - len(before)].rstrip()
+    if before.isdigit() and (not ahead or not ahead[-1].isascii()):
+        return False  # "1. " list number: at the start, or after Chinese (附件：1. ...)
     if len(before) == 1 and before.isalpha():
         return False  # an initial: "J. Smith"
     return before not in ABBREVIATIONS

@@ -36,6 +36,7 @@ LABELS = {
            "pair": "{}: {}"},
 }
 CHINESE_VOICES = ("zh", "yue")
+DOC_EXTENSION = re.compile(r"\.(pdf|docx?|xlsx?|et|wps|ofd|pptx?|zip|rar|7z|txt|csv)$", re.I)
 
 
 @dataclass(frozen=True)
@@ -89,8 +90,8 @@ def speech_text(article: Article) -> SpeechText:
         [p for p in article.text.split("\n\n")]
     paragraphs.extend(body)
     if article.attachments:
-        names = labels["list_sep"].join(a.name for a in article.attachments)
-        paragraphs.append(labels["attachments"].format(names) + labels["end"])
+        names = [DOC_EXTENSION.sub("", a.name.strip()) for a in article.attachments]
+        paragraphs.append(labels["attachments"].format("\n".join(names)))
     out = SpeechText(lang, article.title.strip())
     say = normalise if lang in CHINESE_VOICES else (lambda s: s)
     for n, para in enumerate(p for p in paragraphs if p.strip()):
