@@ -276,6 +276,11 @@ def _int(value: str | None) -> int:
         return 1
 
 
+def _join_header(upper: str, lower: str) -> str:
+    """Two header rows over one column: 成交额 + 今年 → 成交额 今年; a cell spanning both rows once."""
+    return upper if not lower or lower == upper else f"{upper} {lower}" if upper else lower
+
+
 def table_paragraphs(table: lxml_html.HtmlElement, labels: dict[str, str] = LABELS["zh"]) -> list[str]:
     """A table read row by row, each value after its column header: 市州：东湖市，合同数（项）：4200。"""
     cap = table.find("caption")
@@ -285,7 +290,7 @@ def table_paragraphs(table: lxml_html.HtmlElement, labels: dict[str, str] = LABE
     headers: list[str] = []
     for row, head in zip(grid, is_header, strict=True):
         if head:
-            headers = [" ".join(filter(None, pair)) for pair in
+            headers = [_join_header(a, b) for a, b in
                        zip(headers + [""] * (len(row) - len(headers)), row, strict=False)] if headers else row
             continue
         said = []
