@@ -57,8 +57,9 @@ def legacy_ipv4(host: str) -> ipaddress.IPv4Address | None:
 
 
 class Guard:
-    def __init__(self, cfg: UpstreamConfig, own_addresses: Iterable[str] = ()) -> None:
+    def __init__(self, cfg: UpstreamConfig, own_addresses: Iterable[str] = (), own_ports: Iterable[int] = ()) -> None:
         self.cfg = cfg
+        self.own_ports = set(own_ports)
         self.exact = {h.lower().rstrip(".") for h in cfg.allowed_hosts if not h.startswith("*.")}
         self.suffixes = tuple("." + h[2:].lower().rstrip(".") for h in cfg.allowed_hosts if h.startswith("*."))
         self.allowed_private = [ipaddress.ip_network(n, strict=False) for n in cfg.allow_private_addresses]
@@ -121,6 +122,13 @@ class Guard:
     def _privately_allowed(self, ip: IPAddress) -> bool:
         return any(ip in net for net in self.allowed_private if net.version == ip.version)
 
+    def check_endpoint(self, ip: IPAddress, port: int) -> None:
+        """Never the proxy itself, even where the operator allows private addresses (tests, intranets)."""
+        if port in self.own_ports and (ip in self.own or ip.is_loopback or ip.is_unspecified):
+            raise Forbidden("不能通过代理访问代理自身。", "The proxy cannot fetch its own pages.",
+                            reason=f"own endpoint {ip}:{port}")
+        self.check_ip(ip)
+
     def check_ip(self, ip: IPAddress) -> None:
         if self._privately_allowed(ip):
             return  # the operator's explicit exception (tests: the local upstream on 127.0.0.1)
@@ -144,7 +152,7 @@ class GuardedConnector(TCPConnector):
     async def _resolve_host(self, host: str, port: int, traces: Any = None) -> list[Any]:
         results = await super()._resolve_host(host, port, traces=traces)
         for r in results:
-            self.guard.check_ip(ipaddress.ip_address(r["host"]))
+            self.guard.check_endpoint(ipaddress.ip_address(r["host"]), port)
         self.checked += 1
         if not results:
             raise Forbidden("无法解析该网站地址。", "The site's name did not resolve.", reason="no addresses")

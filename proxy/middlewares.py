@@ -11,7 +11,8 @@ from aiohttp import web
 
 from transforms.pages import render_error
 
-from .errors import ProxyError, RateLimited
+from .errors import Forbidden, ProxyError, RateLimited
+from .upstream import VIA_TOKEN
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 access_log = logging.getLogger("a11y_proxy.access")
@@ -60,14 +61,36 @@ async def access(request: web.Request, handler: Handler) -> web.StreamResponse:
                         (time.perf_counter() - start) * 1000, request.get("reason", "-"))
 
 
+# Upstream bytes we stream through (attachments) are never a page of ours: as a document they get no script,
+# no plugin, no same-origin access. PDF is left without CSP so that the browser's viewer still opens it.
+SANDBOX_CSP = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
+NO_CSP_TYPES = ("application/pdf",)
+FIXED_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "X-Frame-Options": "DENY",
+                 "Cross-Origin-Opener-Policy": "same-origin"}
+
+
+def add_security_headers(request: web.Request, resp: web.StreamResponse) -> None:
+    for k, v in FIXED_HEADERS.items():
+        resp.headers.setdefault(k, v)
+    ctype = (resp.content_type or "").lower()
+    if ctype == "text/html":
+        inline = " 'unsafe-inline'" if request.get("orig_mode") else ""
+        resp.headers.setdefault("Content-Security-Policy", CSP.format(inline=inline))
+    elif ctype not in NO_CSP_TYPES:
+        resp.headers.setdefault("Content-Security-Policy", SANDBOX_CSP)
+
+
+async def on_prepare(request: web.Request, resp: web.StreamResponse) -> None:
+    """Runs for every response as its headers go out, streamed ones included (a middleware sees a streamed
+    response only after its headers were sent)."""
+    add_security_headers(request, resp)
+
+
 @web.middleware
 async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
     resp = await handler(request)
-    resp.headers.setdefault("Content-Security-Policy", _CSP_ORIG if request.get("orig_mode") else _CSP)
-    resp.headers.setdefault("X-Content-Type-Options", "nosniff")
-    resp.headers.setdefault("Referrer-Policy", "no-referrer")
-    resp.headers.setdefault("X-Frame-Options", "DENY")
-    resp.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if not resp.prepared:
+        add_security_headers(request, resp)
     return resp
 
 
@@ -92,6 +115,14 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
         request["reason"] = "internal error"
         return error_response(500, "代理出现内部错误，请稍后再试。", "The proxy hit an internal error; please try again.",
                               request)
+
+
+@web.middleware
+async def no_loops(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """A request that carries our own Via token is one of our upstream fetches come back: refuse it."""
+    if VIA_TOKEN in request.headers.get("Via", ""):
+        raise Forbidden("不能通过代理访问代理自身。", "The proxy cannot fetch its own pages.", reason="request loop")
+    return await handler(request)
 
 
 class TokenBuckets:

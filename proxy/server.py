@@ -22,7 +22,16 @@ from .config import Config
 from .errors import BadURL, TooLarge, UpstreamFailed
 from .guard import Guard
 from .metrics import Metrics
-from .middlewares import TokenBuckets, access, errors, rate_limit, security_headers, ui_lang
+from .middlewares import (
+    TokenBuckets,
+    access,
+    errors,
+    no_loops,
+    on_prepare,
+    rate_limit,
+    security_headers,
+    ui_lang,
+)
 from .pageservice import PageService, Source
 from .render_pool import RenderPool
 from .upstream import Upstream
@@ -177,7 +186,7 @@ async def metrics(request: web.Request) -> web.Response:
 def create_app(cfg: Config, resolver: aiohttp.abc.AbstractResolver | None = None) -> web.Application:
     buckets = TokenBuckets(cfg.server.rate_limit_per_minute, cfg.server.rate_limit_burst)
     app = web.Application(
-        middlewares=[access, security_headers, errors, rate_limit(buckets, client_address)],
+        middlewares=[access, security_headers, errors, no_loops, rate_limit(buckets, client_address)],
         client_max_size=64 * 1024,
         handler_args={"max_line_size": cfg.server.max_url_length + 64, "max_field_size": 8190},
     )
@@ -185,7 +194,7 @@ def create_app(cfg: Config, resolver: aiohttp.abc.AbstractResolver | None = None
     app["metrics"] = Metrics()
 
     async def services(app: web.Application):  # cleanup context: one of each for the app's lifetime
-        guard = Guard(cfg.upstream, own_addresses())
+        guard = Guard(cfg.upstream, own_addresses(), own_ports={cfg.server.port})
         upstream = Upstream(cfg.upstream, guard, resolver)
         await upstream.start()
         pool = RenderPool(cfg.transform.workers, cfg.transform.page_timeout)
@@ -200,6 +209,7 @@ def create_app(cfg: Config, resolver: aiohttp.abc.AbstractResolver | None = None
             pool.close()
 
     app.cleanup_ctx.append(services)
+    app.on_response_prepare.append(on_prepare)  # security headers on streamed responses too
     app.router.add_get("/", home)
     app.router.add_get("/go", go)
     app.router.add_get("/static/{name}", static)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
+import socket
 import ssl
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -29,6 +31,9 @@ REQUEST_HEADERS = {
 }
 KEPT_RESPONSE_HEADERS = ("content-type", "content-disposition", "cache-control", "last-modified", "etag",
                          "content-language")
+# RFC 9110 Via: names this proxy (one token per machine, shared by its workers) so that a request that comes
+# back to us, by whatever name or address, is recognised and refused instead of looping.
+VIA_TOKEN = "a11y-proxy-" + hashlib.sha256(socket.gethostname().encode()).hexdigest()[:10]
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
 # Codings aiohttp decodes (bounded, chunk by chunk). Anything else, or a list of codings, is refused:
 # passing it through undecoded would hand the parsers (or the user) compressed bytes.
@@ -116,7 +121,7 @@ class Upstream:
                                           sock_read=t.sock_read),
             trust_env=False,
             cookie_jar=aiohttp.DummyCookieJar(),
-            headers={"User-Agent": self.cfg.user_agent, **REQUEST_HEADERS},
+            headers={"User-Agent": self.cfg.user_agent, "Via": f"1.1 {VIA_TOKEN}", **REQUEST_HEADERS},
             max_line_size=self.cfg.max_header_bytes,
             max_field_size=self.cfg.max_header_bytes,
             max_headers=self.cfg.max_headers,

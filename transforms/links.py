@@ -68,6 +68,11 @@ def _normalise(raw: str) -> str:
     return re.sub(r"[\x00-\x20\x7f]+", "", raw)
 
 
+def browser_clean(raw: str) -> str:
+    """The URL as a browser reads it: tabs and newlines removed anywhere, C0 and spaces trimmed at the ends."""
+    return re.sub(r"[\t\n\r]", "", raw).strip("".join(map(chr, range(0x21))))
+
+
 def classify(url: str, ctx: Context) -> str:
     """One of fragment, kept, dropped, proxied, external."""
     clean = _normalise(url)
@@ -93,7 +98,7 @@ def navigate_url(url: str, ctx: Context) -> str | None:
         return None
     if kind == "proxied":
         return ctx.proxy_url(_normalise(url), ctx.mode)
-    return url.strip()
+    return browser_clean(url)
 
 
 def asset_url(url: str, ctx: Context) -> str | None:
