@@ -44,7 +44,7 @@ def upstream_app() -> web.Application:
 @pytest.fixture(scope="module")
 def servers() -> Iterator[tuple[str, ThreadServer]]:
     upstream = ThreadServer(upstream_app).start()
-    cfg = conftest.test_config(upstream.port)  # one render worker
+    cfg = conftest.test_config(upstream.port, speech__enabled=False)  # one render worker; pages keyed stably
     resolver = conftest.test_resolver()
     proxy = ThreadServer(lambda: create_app(cfg, resolver=resolver)).start()
     yield f"http://kjt.test.gov.cn:{upstream.port}", proxy
