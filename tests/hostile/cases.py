@@ -58,6 +58,16 @@ async def normal(req: Request, r: asyncio.StreamReader, w: asyncio.StreamWriter)
 BEHAVIOURS["/ok"] = normal
 
 
+@behaviour("/sleep")
+async def sleep_then_page(req, r, w):
+    """A slow but healthy page: 0.8 s (under the proxy's read timeout), then the article."""
+    await asyncio.sleep(0.8)
+    return await normal(req, r, w)
+
+
+MINI_PDF = b"%PDF-1.4\n%%EOF\n"
+
+
 # --- time ------------------------------------------------------------------------------------------------
 @behaviour("/slow-headers")
 async def slow_headers(req, r, w):
@@ -165,6 +175,15 @@ BEHAVIOURS["/401"] = _raw(head("401 Unauthorized", headers=[("WWW-Authenticate",
                           + PAGE)
 BEHAVIOURS["/407"] = _raw(head("407 Proxy Authentication Required",
                                headers=[("Proxy-Authenticate", 'Basic realm="x"')], body=PAGE) + PAGE)
+BEHAVIOURS["/pdf-hop"] = _raw(head(ctype="application/pdf", body=MINI_PDF, headers=[
+    ("Connection", "keep-alive, X-Hop"), ("X-Hop", "secret"), ("Keep-Alive", "timeout=5"),
+    ("Proxy-Authenticate", 'Basic realm="x"'), ("Set-Cookie", "sid=upstream"), ("Content-Disposition", "inline")])
+    + MINI_PDF, keep=True)
+XML_DOC = (b'<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body>'
+           b'<script>alert(1)</script></body></html>')
+BEHAVIOURS["/xml"] = _raw(head(ctype="application/xml", body=XML_DOC) + XML_DOC, keep=True)
+BEHAVIOURS["/svg"] = _raw(head(ctype="image/svg+xml", body=b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>")
+                          + b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>", keep=True)
 BEHAVIOURS["/empty-200"] = _raw(head(body=b""), keep=True)
 
 

@@ -29,8 +29,10 @@ def hostile_config(port: int, **overrides: Any):
 
 
 def start_proxy(cfg, resolver=None) -> ThreadServer:
+    """A proxy of our own (the session one keeps its config); it knows its port, as in production."""
     resolver = resolver or test_resolver()
-    server = ThreadServer(lambda: create_app(cfg, resolver=resolver), port=free_port())
+    cfg.server.port = free_port()
+    server = ThreadServer(lambda: create_app(cfg, resolver=resolver), port=cfg.server.port)
     server.resolver = resolver  # type: ignore[attr-defined]
     return server.start()
 

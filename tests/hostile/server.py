@@ -52,6 +52,8 @@ class HostileServer:
         self.behaviours = behaviours
         self.fallback = fallback
         self.hits: dict[str, int] = {}
+        self.open_connections = 0
+        self.max_open_connections = 0  # high-water mark, reset by tests that measure it
         self.requests: list[Request] = []
         self.loop = asyncio.new_event_loop()
         self.port = 0
@@ -88,6 +90,8 @@ class HostileServer:
         task = asyncio.current_task()
         assert task is not None
         self._tasks.add(task)
+        self.open_connections += 1
+        self.max_open_connections = max(self.max_open_connections, self.open_connections)
         try:
             async with asyncio.timeout(CONNECTION_LIFETIME):
                 while await self._one_request(reader, writer):
@@ -96,6 +100,7 @@ class HostileServer:
                 asyncio.CancelledError):  # cancelled: only by stop()
             pass
         finally:
+            self.open_connections -= 1
             self._tasks.discard(task)
             with contextlib.suppress(Exception):
                 writer.close()
