@@ -74,7 +74,9 @@ def settings_of(request: web.Request):  # -> transforms.context.Settings
 async def home(request: web.Request) -> web.Response:
     cfg = request.app[CONFIG]
     links = [(m, urlscheme.proxied(sample.SAMPLE_ARTICLE, m)) for m in MODES] if cfg.sample.enabled else []
-    return web.Response(text=render_home(ui_lang(request), links, settings_of(request)), content_type="text/html")
+    body = render_home(ui_lang(request), links, settings_of(request), origin=f"{request.scheme}://{request.host}",
+                       default_mode=request.cookies.get("a11y_mode", "elder"))
+    return web.Response(text=body, content_type="text/html")
 
 
 async def go(request: web.Request) -> web.Response:

@@ -1,8 +1,10 @@
-"""The proxy's own pages (home, errors), rendered here so that the server never handles HTML."""
+"""The proxy's own pages (home, settings, errors), rendered here so that the server never handles HTML."""
 
 from __future__ import annotations
 
-from .context import MODES, Context, Settings
+import re
+
+from .context import FONT_STEPS, MODES, THEMES, Context, Settings
 from .render import render_template
 from .ui_text import ui_strings
 
@@ -20,6 +22,8 @@ ERRORS: dict[int, tuple[str, str]] = {
     503: ("服务繁忙", "Service busy"),
     504: ("原网站响应超时", "The original site timed out"),
 }
+BOOKMARKLET_MODES = ("elder", "a11y")
+_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?$|^https?://\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$")
 
 
 def render_error(status: int, detail_zh: str, detail_en: str, ui_lang: str = "zh") -> str:
@@ -38,13 +42,45 @@ def render_error(status: int, detail_zh: str, detail_en: str, ui_lang: str = "zh
     )
 
 
-def render_home(ui_lang: str, sample_links: list[tuple[str, str]], settings: Settings | None = None) -> str:
+def bookmarklet(origin: str, mode: str) -> str:
+    """A `javascript:` bookmark that opens the current tab's page through the proxy at `origin`.
+    The fragment is dropped (it would be read as ours) and the page URL is kept verbatim."""
+    return (f"javascript:(function(){{location.href='{origin}/{mode}/'"
+            f"+location.href.split('#')[0];}})();")
+
+
+def render_home(ui_lang: str, sample_links: list[tuple[str, str]], settings: Settings | None = None, *,
+                origin: str = "", default_mode: str = "elder") -> str:
+    """`origin` (scheme://host[:port] as the browser reached us) is needed by the bookmarklets; anything that
+    is not a plain origin (a forged Host header) is ignored, since it ends up inside a javascript: URL."""
+    origin = origin if _ORIGIN.match(origin) else ""
     return render_template(
         "home.html",
         t=ui_strings(ui_lang),
         modes=MODES,
+        default_mode=default_mode if default_mode in MODES else "elder",
         sample_links=sample_links,
+        bookmarklets=[(m, bookmarklet(origin, m)) for m in BOOKMARKLET_MODES] if origin else [],
+        origin=origin,
         mode="home",
         settings=settings or Settings(),
+        ctx=Context(url=""),
+    )
+
+
+def render_settings(ui_lang: str, settings: Settings, default_mode: str = "elder", back: str = "",
+                    saved: bool = False) -> str:
+    """The 设置 page: a GET form of radio groups; `back` is the local page to return to after saving."""
+    return render_template(
+        "settings.html",
+        t=ui_strings(ui_lang),
+        modes=MODES,
+        themes=THEMES,
+        font_steps=FONT_STEPS,
+        default_mode=default_mode if default_mode in MODES else "elder",
+        back=back,
+        saved=saved,
+        mode="settings",
+        settings=settings,
         ctx=Context(url=""),
     )
