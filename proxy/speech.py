@@ -71,11 +71,12 @@ class Worker:
     def call(self, job: Job, timeout: float) -> Result:
         try:
             self.conn.send(job)
-            if not self.conn.poll(timeout):
-                raise TimeoutError
-            kind, value = self.conn.recv()
-        except (EOFError, OSError, BrokenPipeError) as e:
+            answered = self.conn.poll(timeout)
+            kind, value = self.conn.recv() if answered else ("timeout", None)
+        except (EOFError, OSError) as e:
             raise WorkerGone(f"the speech worker died ({e.__class__.__name__})") from None
+        if kind == "timeout":
+            raise TimeoutError(f"no answer in {timeout:.1f}s")
         if kind == "ok":
             return value
         raise RuntimeError(value)

@@ -15,6 +15,7 @@ import shutil
 import sys
 import tempfile
 import threading
+import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
@@ -49,6 +50,12 @@ class Result:
     timings: dict[str, float] = field(default_factory=dict)
 
 
+def _espeak_playing() -> bool:
+    """espeak-ng's own "still working" flag (False on other drivers). Asking it also waits for its queue."""
+    module = sys.modules.get("pyttsx3.drivers._espeak")
+    return bool(module and module.IsPlaying())
+
+
 class Engine:
     """A pyttsx3 engine used the one way that works reliably: one utterance, one fresh file, wait for it."""
 
@@ -63,6 +70,17 @@ class Engine:
         self.voice = ""
         self.rate = 0
         self.serial = 0
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        """One utterance with the defaults: pyttsx3 starts out 'busy' and queues property changes until its
+        first run loop; after this the engine is idle and every change applies at once."""
+        path = os.path.join(self.tmp, "warm-up.wav")
+        self.engine.save_to_file("a", path)
+        self.engine.runAndWait()
+        if not self.done.wait(UTTERANCE_TIMEOUT):
+            raise RuntimeError("the speech engine did not answer its first utterance")
+        self._settle()
 
     def voices(self) -> list[dict[str, Any]]:
         out = []
@@ -71,6 +89,17 @@ class Engine:
             out.append({"id": str(v.id), "name": str(v.name or ""), "languages": langs})
         return out
 
+    def _settle(self) -> None:
+        """Wait until the engine is really idle. espeak-ng applies a voice or rate through its command queue,
+        and pyttsx3's runAndWait calls espeak_Cancel when that queue is not empty, dropping them (measured:
+        the next utterance kept the old rate, or came out empty). finished-utterance also fires on espeak's
+        thread before the driver marks itself idle."""
+        deadline = time.monotonic() + 5.0
+        while self.engine.isBusy() or _espeak_playing():
+            if time.monotonic() > deadline:
+                raise RuntimeError("the speech engine stayed busy")
+            time.sleep(0.001)
+
     def utter(self, voice: str, text: str, rate: int) -> tuple[bytes, int]:
         if voice != self.voice:
             self.engine.setProperty("voice", voice)
@@ -78,6 +107,7 @@ class Engine:
         if rate != self.rate:
             self.engine.setProperty("rate", rate)
             self.rate = rate
+        self._settle()  # runAndWait cancels whatever espeak has still queued: our voice and rate
         self.serial += 1
         path = os.path.join(self.tmp, f"u{self.serial}.wav")
         self.done.clear()
@@ -85,6 +115,7 @@ class Engine:
         self.engine.runAndWait()
         if not self.done.wait(UTTERANCE_TIMEOUT):
             raise RuntimeError("the speech engine did not finish the utterance")
+        self._settle()
         try:
             with open(path, "rb") as f:
                 return audio_encode.read_wav(f.read())
