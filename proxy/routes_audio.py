@@ -24,11 +24,10 @@ from .audio_encode import FORMATS, MEDIA_TYPES
 from .byteranges import Unsatisfiable, parse_range
 from .cache import Entry
 from .errors import BadURL, ProxyError, UpstreamFailed
-from .speech import RATE_MAX, RATE_MIN, SpeechFailed, SpeechService
+from .speech import RATE_MAX, RATE_MIN, SpeechFailed, SpeechService, audio_filename
 
 SPEECH = web.AppKey("speech", SpeechService)
 AUDIO_TTL = 24 * 3600  # audio depends only on the words, voice and rate: keep it as long as the cache allows
-FILENAME_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 
 
 def setup(app: web.Application) -> None:
@@ -73,7 +72,7 @@ async def whole_article(request: web.Request) -> web.StreamResponse:
     speech.check_length(text.chars)
     key = f"audio:{text.digest()}:{_voices(speech, text.lang)}:{rate}:{fmt}"
     data = await _cached_audio(request, key, lambda: speech.speak(text, rate, fmt))
-    filename = _filename(text.title, fmt)
+    filename = audio_filename(text.title, fmt)
     return _audio_response(request, data, fmt, key, filename)
 
 
@@ -102,7 +101,7 @@ async def segment(request: web.Request) -> web.StreamResponse:
     if i + 1 < len(text.sentences):
         _prefetch(request, speech, text, i + 1, rate, fmt)
     return _audio_response(request, data, fmt, _segment_key(speech, text, i, rate, fmt),
-                           _filename(f"{text.title}-{i + 1}", fmt))
+                           audio_filename(f"{text.title}-{i + 1}", fmt))
 
 
 # -- the article's speech text ------------------------------------------------------------------------------
@@ -210,12 +209,6 @@ def _prefetch(request: web.Request, speech: SpeechService, text: SpeechText, i: 
     """Make the next sentence while this one plays, when a worker is free (never at another reader's cost)."""
     if speech.has_idle_worker():
         speech.background(_segment_audio(request, speech, text, i, rate, fmt))
-
-
-def _filename(title: str, fmt: str) -> str:
-    name = FILENAME_UNSAFE.sub(" ", title)
-    name = re.sub(r"\s+", " ", name).strip(" .")[:80]
-    return f"{name or 'article'}.{fmt}"
 
 
 def content_disposition(filename: str, attachment: bool) -> str:

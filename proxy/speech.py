@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import re
 import time
 from collections.abc import Coroutine
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from . import speech_worker
 from .config import SpeechConfig
 from .errors import Busy, ProxyError, TooLarge
 from .speech_worker import Job, Piece, Result
-from .voices import NoVoice, pick_voice
+from .voices import NoVoice, find_voice, pick_voice
 
 log = logging.getLogger("a11y_proxy.speech")
 PAUSE_RUN = 0.04  # between a Chinese and an English stretch of one sentence
@@ -32,6 +33,15 @@ RATE_MIN, RATE_MAX = 80, 400  # words per minute on espeak's scale
 RATE_STEPS = (0.7, 0.85, 1.0, 1.2, 1.45)  # the toolbar's five 语速 steps, as factors of speech.rate
 START_TIMEOUT = 30.0
 PROBE_TEXT = "语音测试。"
+
+
+FILENAME_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
+
+
+def audio_filename(title: str, fmt: str) -> str:
+    """A file name from an article's title that every file system accepts (Chinese kept)."""
+    name = re.sub(r"\s+", " ", FILENAME_UNSAFE.sub(" ", title)).strip(" .")[:80]
+    return f"{name or 'article'}.{fmt}"
 
 
 class SpeechFailed(ProxyError):
@@ -252,9 +262,16 @@ class SpeechService:
             return self.cfg.rate
         return max(RATE_MIN, min(RATE_MAX, round(self.cfg.rate * RATE_STEPS[step])))
 
-    def pieces(self, sentences: list[Sentence], lang: str) -> list[Piece]:
-        """Utterances for sentences: each sentence split into language runs, pauses between them."""
-        base = self.voice_for(lang)
+    def find_voice(self, name: str) -> str:
+        """An installed voice by id or name (for --voice), NoVoice when there is none."""
+        if not self.voices:
+            self.voice_for("zh")  # raises: speech is not available, and why
+        return find_voice(self.voices, name, self.driver)
+
+    def pieces(self, sentences: list[Sentence], lang: str, voice: str | None = None) -> list[Piece]:
+        """Utterances for sentences: each sentence split into language runs, pauses between them.
+        `voice` replaces the language's own voice (the other script's runs keep theirs)."""
+        base = voice or self.voice_for(lang)
         out: list[Piece] = []
         for n, s in enumerate(sentences):
             last_pause = PAUSE_SENTENCE
@@ -275,11 +292,12 @@ class SpeechService:
                            f"The text is too long to read aloud ({chars} characters; the limit is "
                            f"{self.cfg.max_chars}, config: speech.max_chars).", reason=f"speech text {chars} chars")
 
-    async def speak(self, text: SpeechText, rate: int, fmt: str, indices: list[int] | None = None) -> Audio:
+    async def speak(self, text: SpeechText, rate: int, fmt: str, indices: list[int] | None = None,
+                    voice: str | None = None) -> Audio:
         """Audio of a whole SpeechText, or of the sentences at `indices`."""
         chosen = text.sentences if indices is None else [text.sentences[i] for i in indices]
         self.check_length(sum(len(s.spoken) for s in chosen))
-        pieces = self.pieces(chosen, text.lang)
+        pieces = self.pieces(chosen, text.lang, voice)
         if not pieces:
             raise ProxyError("这个页面没有可以朗读的文字。", "There is no text on this page to read aloud.",
                              status=422, reason="nothing to say")

@@ -38,6 +38,15 @@ def _speaks(voice: dict[str, Any], lang: str) -> bool:
         any(f".{p}-" in _norm(voice["id"]) or f"_{p}-" in _norm(voice["id"]) for p in prefixes)
 
 
+def find_voice(voices: list[dict[str, Any]], name: str, driver: str) -> str:
+    """A voice chosen by id or name (the command line's --voice), or NoVoice listing how to see them."""
+    for v in voices:
+        if _matches(v, name):
+            return name if driver == "espeak" else str(v["id"])
+    raise NoVoice(f"没有安装语音“{name}”。", f"The voice {name!r} is not installed (espeak-ng --voices lists "
+                  "them).", reason=f"voice {name} missing")
+
+
 def pick_voice(voices: list[dict[str, Any]], lang: str, configured: dict[str, str], driver: str) -> str:
     """The voice to give pyttsx3 for `lang` (a voice-map key such as zh, en, yue)."""
     wanted = configured.get(lang)
