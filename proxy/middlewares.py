@@ -11,6 +11,7 @@ from aiohttp import web
 
 from transforms.pages import render_error
 
+from . import urlscheme
 from .errors import Forbidden, ProxyError, RateLimited
 from .upstream import VIA_TOKEN
 
@@ -39,7 +40,8 @@ def error_response(status: int, zh: str, en: str, request: web.Request, headers:
                    ) -> web.Response:
     if request.path.startswith("/api/"):
         return web.json_response({"error": en, "error_zh": zh, "status": status}, status=status, headers=headers)
-    body = render_error(status, zh, en, ui_lang(request))
+    settings = urlscheme.parse_settings(request.cookies.get(urlscheme.SETTINGS_COOKIE))
+    body = render_error(status, zh, en, ui_lang(request), settings)
     return web.Response(text=body, status=status, content_type="text/html", charset="utf-8", headers=headers)
 
 

@@ -26,7 +26,9 @@ BOOKMARKLET_MODES = ("elder", "a11y")
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?$|^https?://\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$")
 
 
-def render_error(status: int, detail_zh: str, detail_en: str, ui_lang: str = "zh") -> str:
+def render_error(status: int, detail_zh: str, detail_en: str, ui_lang: str = "zh",
+                 settings: Settings | None = None) -> str:
+    """`settings` (the reader's cookie) keeps their theme and size on the error page too."""
     title_zh, title_en = ERRORS.get(status, ("出错了", "Error"))
     return render_template(
         "error.html",
@@ -37,7 +39,7 @@ def render_error(status: int, detail_zh: str, detail_en: str, ui_lang: str = "zh
         detail_en=detail_en,
         t=ui_strings(ui_lang),
         mode="error",
-        settings=Settings(),
+        settings=settings or Settings(),
         ctx=Context(url=""),
     )
 

@@ -156,6 +156,7 @@ def render_orig(page: Page, ctx: Context) -> Page:
     tree.set("class", f"{tree.get('class', '')} {classes}".strip())
     tree.set("data-mode", "orig")
     main_id = _ensure_main(body)
+    _ensure_h1(tree, body, main_id)
     for img in body.iter("img"):
         if img.get("alt") is None:
             img.set("alt", "")
@@ -166,6 +167,22 @@ def render_orig(page: Page, ctx: Context) -> Page:
         body.insert(i, el)
     page.output = "<!DOCTYPE html>\n" + serialise(tree)
     return page
+
+
+def _ensure_h1(tree: lxml_html.HtmlElement, body: lxml_html.HtmlElement, main_id: str) -> None:
+    """A page without an h1 gets one (visually hidden) from its title, so headings navigation has a top."""
+    if body.xpath(".//h1"):
+        return
+    title = tree.findtext(".//title") or ""
+    meta = tree.xpath("string(//meta[@name='ArticleTitle']/@content)")
+    text = (meta or title).strip()
+    main = body.xpath(f".//*[@id='{main_id}']")
+    if not text or not main:
+        return
+    h1 = lxml_html.Element("h1", {"class": "visually-hidden"})
+    h1.text = text
+    main[0].insert(0, h1)
+    h1.tail, main[0].text = main[0].text, None
 
 
 def _ensure_main(body: lxml_html.HtmlElement) -> str:
