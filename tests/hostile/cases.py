@@ -328,4 +328,6 @@ def redirect_cases(port: int) -> list[str]:
 
 
 def make_server() -> HostileServer:
+    """Bombs are built first: building one inside a request would stall the server's loop for a second."""
+    bombs.gzip_bomb(), bombs.deflate_bomb(), bombs.brotli_bomb()
     return HostileServer(BEHAVIOURS, normal)

@@ -1,0 +1,218 @@
+"""Soak: the proxy against a local upstream that mixes normal pages with every hostile case, in rounds.
+
+    .venv/bin/python bench/soak.py [--requests 400] [--concurrency 12] [--rounds 3] [--max-seconds 240]
+
+Loopback only: the hostile upstream (tests/hostile, in this process) and the proxy (a child process, short
+upstream timeouts, two render workers for a 2-core machine) both listen on 127.0.0.1, and the proxy's
+resolver maps *.test.gov.cn there. Each round sends the same seeded mix, its normal pages under new URLs
+(fetched and transformed again) over a small cache bound that the first round fills, so memory that keeps
+growing after it is a leak. Every round is bounded by count and by time. Prints, per
+round: requests by status, unexpected results (must be 0), p50/p99 of normal pages, the proxy's RSS (main
+process and render workers) and peak, and its open file descriptors once the round has settled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import os
+import random
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote
+
+import aiohttp
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import descendants, machine, rss_kib, table  # noqa: E402
+from tests.hostile.cases import CASES, INTERNAL_LOCATIONS, make_server  # noqa: E402
+
+MODES = ("read", "elder", "a11y", "text", "orig")
+READABLE = ["/html-as-text", "/wrong-charset", "/late-meta", "/utf16-nobom", "/nul-bytes", "/early-end",
+            "/cookie-flood", "/frameset", "/length-under", "/pdf-hop", "/xml", "/svg"]
+HEAVY = ["/nested-divs", "/million"]
+
+
+@dataclass
+class Job:
+    path: str
+    mode: str
+    expected: tuple[int, ...]
+    normal: bool = False
+
+
+@dataclass
+class Round:
+    statuses: Counter = field(default_factory=Counter)
+    unexpected: list[str] = field(default_factory=list)
+    normal_ms: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def plan(n: int, seed: int, port: int) -> list[Job]:
+    """About 70 % normal pages (a quarter of them repeats), the rest spread over the hostile cases."""
+    rnd = random.Random(seed)
+    jobs = []
+    for _ in range(n):
+        mode = rnd.choice(MODES)
+        roll = rnd.random()
+        if roll < 0.70:
+            jobs.append(Job(f"/ok?page={rnd.randrange(max(1, n // 4))}", mode, (200,), normal=True))
+        elif roll < 0.85:
+            case = rnd.choice([c for c in CASES if not c.slow] if rnd.random() < 0.9 else CASES)
+            jobs.append(Job(case.path, mode, case.statuses))
+        elif roll < 0.93:
+            loc = rnd.choice(INTERNAL_LOCATIONS).replace("{port}", str(port))
+            jobs.append(Job("/redirect?to=" + quote(loc, safe=""), mode, (400, 403, 502)))
+        elif roll < 0.99:
+            jobs.append(Job(rnd.choice(READABLE), mode, (200,)))
+        else:
+            jobs.append(Job(rnd.choice(HEAVY), mode, (200, 503)))
+    return jobs
+
+
+def serve_proxy(hostile_port: int, port: int, workers: int, cache_mb: int) -> None:
+    """The proxy, in its own process (so its memory and descriptors are its own)."""
+    import logging
+
+    from aiohttp import web
+
+    from proxy.server import create_app
+    from tests.conftest import test_resolver
+    from tests.hostile.conftest import hostile_config
+
+    logging.basicConfig(level=logging.ERROR)
+    cfg = hostile_config(hostile_port)
+    cfg.server.port = port
+    cfg.transform.workers = workers
+    cfg.cache.max_bytes = cache_mb * 1024 * 1024
+    web.run_app(create_app(cfg, resolver=test_resolver()), host="127.0.0.1", port=port, print=None,
+                access_log=None, handle_signals=True)
+
+
+async def run_round(proxy: str, evil: str, jobs: list[Job], concurrency: int, budget: float) -> Round:
+    result = Round()
+    slots = asyncio.Semaphore(concurrency)
+    timeout = aiohttp.ClientTimeout(total=30)
+
+    async def one(session: aiohttp.ClientSession, job: Job) -> None:
+        async with slots:
+            start = time.perf_counter()
+            try:
+                async with session.get(f"{proxy}/{job.mode}/{evil}{job.path}", allow_redirects=False) as r:
+                    body = await r.read()
+                    status = r.status
+            except (aiohttp.ClientError, TimeoutError) as e:
+                result.statuses["client error"] += 1
+                result.unexpected.append(f"{job.path}: {e.__class__.__name__}")
+                return
+            result.statuses[status] += 1
+            if status not in job.expected or b"Traceback" in body:
+                result.unexpected.append(f"{job.mode} {job.path}: {status}")
+            if job.normal and status == 200:
+                result.normal_ms.append((time.perf_counter() - start) * 1000)
+
+    start = time.perf_counter()
+    async with aiohttp.ClientSession(timeout=timeout) as session:
+        async with asyncio.timeout(budget):
+            await asyncio.gather(*(one(session, j) for j in jobs))
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def percentile(xs: list[float], p: float) -> float:
+    if not xs:
+        return float("nan")
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
+
+
+def memory(pid: int) -> tuple[int, int, int]:
+    """(main RSS, workers' RSS, main peak RSS) in MiB."""
+    peak = 0
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            peak = int(line.split()[1])
+    workers = sum(rss_kib(p) for p in descendants(pid))
+    return rss_kib(pid) // 1024, workers // 1024, peak // 1024
+
+
+def fds(pid: int) -> int:
+    return len(os.listdir(f"/proc/{pid}/fd"))
+
+
+async def wait_ready(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    async with aiohttp.ClientSession() as s:
+        while time.monotonic() < deadline:
+            try:
+                async with s.get(url + "/healthz") as r:
+                    if r.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.2)
+    raise SystemExit("the proxy did not start")
+
+
+async def main(args: argparse.Namespace) -> int:
+    hostile = make_server().start()
+    from tests.support.servers import free_port
+
+    port = free_port()
+    proc = multiprocessing.get_context("spawn").Process(target=serve_proxy, args=(hostile.port, port, args.workers,
+                                                                                   args.cache_mb))
+    proc.start()
+    proxy, evil = f"http://127.0.0.1:{port}", f"http://evil.test.gov.cn:{hostile.port}"
+    deadline = time.monotonic() + args.max_seconds
+    rows, failures = [], 0
+    try:
+        await wait_ready(proxy)
+        fds_start = fds(proc.pid)
+        jobs = plan(args.requests, args.seed, hostile.port)
+        for n in range(1, args.rounds + 1):
+            budget = deadline - time.monotonic()
+            if budget <= 5:
+                print(f"time budget spent after {n - 1} rounds", file=sys.stderr)
+                break
+            fresh = [Job(j.path.replace("page=", f"page={n}-"), j.mode, j.expected, j.normal) for j in jobs]
+            r = await run_round(proxy, evil, fresh, args.concurrency, budget)
+            await asyncio.sleep(args.settle)  # let finished requests close their sockets
+            main_mb, workers_mb, peak_mb = memory(proc.pid)
+            failures += len(r.unexpected)
+            statuses = " ".join(f"{k}:{v}" for k, v in sorted(r.statuses.items(), key=lambda kv: str(kv[0])))
+            rows.append([n, sum(r.statuses.values()), f"{r.seconds:.1f}", statuses, len(r.unexpected),
+                         percentile(r.normal_ms, 50), percentile(r.normal_ms, 99), main_mb, workers_mb, peak_mb,
+                         f"{fds_start}→{fds(proc.pid)}"])
+            for line in r.unexpected[:10]:
+                print("unexpected:", line, file=sys.stderr)
+    finally:
+        proc.terminate()
+        proc.join(10)
+        hostile.stop()
+    print(f"soak: {args.requests} requests × {len(rows)} rounds at concurrency {args.concurrency}; {machine()}")
+    print(table(["round", "requests", "s", "by status", "unexpected", "normal p50 ms", "normal p99 ms",
+                 "RSS main MiB", "RSS workers MiB", "peak main MiB", "fds start→after"], rows))
+    return 1 if failures or not rows else 0
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--requests", type=int, default=400, help="requests per round")
+    ap.add_argument("--concurrency", type=int, default=12)
+    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--workers", type=int, default=2, help="render workers in the proxy")
+    ap.add_argument("--max-seconds", type=float, default=240, help="bound on the whole run")
+    ap.add_argument("--settle", type=float, default=2.0, help="seconds to wait after a round before measuring")
+    ap.add_argument("--seed", type=int, default=6)
+    ap.add_argument("--cache-mb", type=int, default=1, help="the proxy's cache bound (filled in round 1)")
+    return ap.parse_args(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main(parse_args())))
