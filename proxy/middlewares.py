@@ -38,7 +38,8 @@ def ui_lang(request: web.Request) -> str:
 
 def error_response(status: int, zh: str, en: str, request: web.Request, headers: dict[str, str] | None = None
                    ) -> web.Response:
-    if request.path.startswith("/api/"):
+    wants_json = "application/json" in request.headers.get("Accept", "")
+    if request.path.startswith("/api/") or (request.path.startswith("/audio/") and wants_json):
         return web.json_response({"error": en, "error_zh": zh, "status": status}, status=status, headers=headers)
     settings = urlscheme.parse_settings(request.cookies.get(urlscheme.SETTINGS_COOKIE))
     body = render_error(status, zh, en, ui_lang(request), settings)

@@ -175,7 +175,7 @@ async def api_article(request: web.Request) -> web.Response:
 
 async def healthz(request: web.Request) -> web.Response:
     svc = request.app[SERVICES]
-    return web.json_response({"status": "ok", "version": __version__, "audio": svc.audio_available,
+    return web.json_response({"status": "ok", "version": __version__, "audio": routes_audio.audio_status(request.app),
                               "cache": svc.cache.stats()})
 
 
