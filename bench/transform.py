@@ -198,6 +198,10 @@ def profile(pages: list[Path], repeat: int) -> None:
     print(f"\nProfile of the elder pipeline (cProfile, {repeat} x corpus; own time by file or library):")
     print(table(["where", "own s", "share"], [[g, t, f"{100 * t / total:.1f} %"]
                                               for g, t in sorted(groups.items(), key=lambda x: -x[1])[:15]]))
+    ours = sorted(((ct, f"{owner(fn, func)}:{line}({_short(func)})") for (fn, line, func), (_c, _n, _t, ct, _)
+                   in st.stats.items() if fn.startswith(str(ROOT / "transforms"))), reverse=True)  # type: ignore
+    print("\nOur functions by cumulative time (each includes what it calls; top-level stages first):")
+    print(table(["function", "cumulative s", "share"], [[n, ct, f"{100 * ct / total:.1f} %"] for ct, n in ours[:20]]))
     print("\nTop functions by own time:")
     print(table(["function", "own s", "share", "cumulative s"],
                 [[name, tt, f"{100 * tt / total:.1f} %", ct] for tt, ct, name in sorted(funcs, reverse=True)[:25]]))
