@@ -82,10 +82,10 @@ class PageService:
             host_allowed=partial(_host_allowed, self.guard, self.cfg.sample.enabled),
             audio_available=self.audio_available,
             audio_url="/audio?url=" + urlscheme.quote(url, safe="") if self.audio_available else "",
-            cached_note=note, version=__version__,
+            cached_note=note, version=__version__, options={"max_elements": self.cfg.transform.max_elements},
         )
 
-    async def source(self, url: URL, passthrough: PassThrough) -> Source | Any:
+    async def source(self, url: URL, passthrough: PassThrough, client: str | None = None) -> Source | Any:
         """HTML bytes for `url` from cache or upstream. Anything that is not HTML is handed to `passthrough`
         while the upstream response is open (streamed, never cached) and its result returned instead."""
         if self.cfg.sample.enabled and sample.is_sample(url):
@@ -101,7 +101,7 @@ class PageService:
             if again is not None and again.fresh:
                 return Source(_fetched_from(again), digest=again.meta.get("digest", ""))
             try:
-                result = await self._fetch(url, passthrough)
+                result = await self._fetch(url, passthrough, client)
             except ProxyError as e:
                 if cached is not None and e.status in (502, 503, 504):
                     log.info("serving stale copy of %s: %s", url, e.log_reason)
@@ -117,7 +117,7 @@ class PageService:
                                                 ttl=self.cfg.cache.ttl))
             return Source(result, digest=digest)
 
-    async def _fetch(self, url: URL, passthrough: PassThrough) -> Fetched | Any:
+    async def _fetch(self, url: URL, passthrough: PassThrough, client: str | None) -> Fetched | Any:
         if self.fetch_slots.locked():
             raise Busy("代理当前繁忙，请稍后再试。", "The proxy is busy; please try again shortly.",
                        reason="too many upstream fetches")
@@ -126,7 +126,7 @@ class PageService:
             self.metrics.in_flight.inc()
             try:
                 async with asyncio.timeout(self.cfg.upstream.timeout.total + 1):
-                    async with self.upstream.open(url) as resp:
+                    async with self.upstream.open(url, client) as resp:
                         _check_status(resp.status)
                         head = await resp.content.read(1024) if resp.content_length != 0 else b""
                         media = resp.headers.get("Content-Type", "").split(";")[0].strip().lower()

@@ -104,7 +104,8 @@ async def page(request: web.Request) -> web.StreamResponse:
     svc = request.app[SERVICES]
     cfg = request.app[CONFIG]
     url = svc.check(urlscheme.target_from_path(request.raw_path, mode, cfg.server.max_url_length))
-    src = await svc.source(url, lambda resp, head: passthrough(request, resp, head, cfg.upstream.max_passthrough_bytes))
+    src = await svc.source(url, lambda resp, head: passthrough(request, resp, head, cfg.upstream.max_passthrough_bytes),
+                           client_address(request))
     if not isinstance(src, Source):
         return src
     request["orig_mode"] = mode == "orig"

@@ -136,15 +136,18 @@ class Upstream:
         return False if url.scheme == "https" and url.host in self.cfg.insecure_tls_hosts else None
 
     @asynccontextmanager
-    async def open(self, raw_url: str | URL) -> AsyncIterator[aiohttp.ClientResponse]:
-        """The final response after following (and re-checking) redirects; errors become ProxyErrors."""
+    async def open(self, raw_url: str | URL, client: str | None = None) -> AsyncIterator[aiohttp.ClientResponse]:
+        """The final response after following (and re-checking) redirects; errors become ProxyErrors.
+        `client` (the user's address) is sent as X-Forwarded-For only when the operator configured it."""
         assert self.session is not None, "Upstream.start() was not called"
         url = self.guard.check_url(raw_url)
         self.in_flight += 1
         resp: aiohttp.ClientResponse | None = None
         try:
             for _hop in range(self.cfg.max_redirects + 1):
-                kwargs = {}
+                kwargs: dict[str, Any] = {}
+                if client and self.cfg.forward_x_forwarded_for:
+                    kwargs["headers"] = {"X-Forwarded-For": client}
                 ssl_opt = self._ssl_for(url)
                 if ssl_opt is not None:
                     kwargs["ssl"] = ssl_opt

@@ -5,6 +5,10 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
+from proxy.server import SERVICES, create_app
+from tests.conftest import test_config, test_resolver
+from tests.support.servers import ThreadServer
+
 SAMPLE = "https://sample.a11y-proxy.invalid/art/2026/11/20/art_1.html"
 
 
@@ -119,10 +123,6 @@ async def test_garbage_never_crashes(proxy_url: str, site: str, path: str) -> No
 
 
 async def test_stale_if_error_and_no_store(upstream, upstream_state: dict) -> None:
-    from proxy.server import create_app
-    from tests.conftest import test_config, test_resolver
-    from tests.support.servers import ThreadServer
-
     cfg = test_config(upstream.port)
     cfg.cache.ttl = 0  # every copy is stale at once, but kept for stale_ttl
     server = ThreadServer(lambda: create_app(cfg, resolver=test_resolver())).start()
@@ -136,9 +136,42 @@ async def test_stale_if_error_and_no_store(upstream, upstream_state: dict) -> No
         assert status == 200 and "此页面为缓存版本" in body
         status, _, body = await get(f"{server.url}/read/http://kjt.test.gov.cn:{upstream.port}/no-store")
         assert status == 200
-        stats = server.runner.app[__import__("proxy.server").server.SERVICES].cache.stats()
-        keys = list(server.runner.app[__import__("proxy.server").server.SERVICES].cache._items)
-        assert not any(k.startswith("page:") and k.endswith("/no-store") for k in keys), (stats, keys)
+        cache = server.runner.app[SERVICES].cache
+        assert server.call(cache.get(f"page:http://kjt.test.gov.cn:{upstream.port}/no-store")) is None
     finally:
         upstream_state["down"] = False
+        server.stop()
+
+
+async def test_forwarded_for_only_when_configured(upstream) -> None:
+    cfg = test_config(upstream.port)
+    cfg.upstream.forward_x_forwarded_for = True
+    server = ThreadServer(lambda: create_app(cfg, resolver=test_resolver())).start()
+    try:
+        status, _, body = await get(f"{server.url}/text/http://kjt.test.gov.cn:{upstream.port}/headers")
+        assert status == 200 and "X-Forwarded-For=127.0.0.1" in body
+    finally:
+        server.stop()
+
+
+async def test_forwarded_for_not_sent_by_default(proxy_url: str, site: str) -> None:
+    status, _, body = await get(f"{proxy_url}/text/{site}/headers", headers={"Cookie": "sid=1"})
+    assert status == 200 and "收到的请求头" in body
+    assert "X-Forwarded-For" not in body and "sid=1" not in body
+
+
+async def test_element_bound_from_config_gives_simplified_page(upstream, proxy_url: str) -> None:
+    cfg = test_config(upstream.port)
+    cfg.transform.max_elements = 10  # the fixture article has more: it is simplified, never empty
+    server = ThreadServer(lambda: create_app(cfg, resolver=test_resolver())).start()
+    try:
+        async with aiohttp.ClientSession() as s:
+            url = f"http://kjt.test.gov.cn:{upstream.port}/article"
+            async with s.get(f"{server.url}/api/article", params={"url": url}) as r:
+                data = await r.json()
+        # over the bound the page is reduced to its text (no images), and still never empty
+        assert "测试文章的正文" in data["text"] and data["images"] == []
+        async with aiohttp.ClientSession() as s, s.get(f"{proxy_url}/api/article", params={"url": url}) as r:
+            assert (await r.json())["images"], "under the default bound the image is kept"
+    finally:
         server.stop()

@@ -20,7 +20,8 @@ class Rendered:
 
 def prepare(text: str, ctx: Context) -> Page:
     """Parse once and make every URL absolute against the final URL and `<base href>`."""
-    tree = parse_document(text)
+    limit = ctx.options.get("max_elements")
+    tree = parse_document(text, max_elements=limit) if limit else parse_document(text)
     absolutize(tree, ctx.url)
     return Page(tree=tree)
 
