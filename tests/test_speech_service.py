@@ -30,7 +30,8 @@ speech = pytest.mark.skipif(not HAVE_ESPEAK, reason="espeak-ng is not installed"
 
 ARTICLE_ONE = Article(url="https://kjt.example.gov.cn/1.html", title="示例省科技厅召开推进会",
                       source="成果转化处", published="2026-11-20",
-                      content_html="<p>会议指出，今年一至十月，全省技术合同成交额持续增长。各地要围绕产业链部署创新链。</p>")
+                      content_html="<p>会议指出，今年一至十月，全省技术合同成交额持续增长。各地要围绕产业链部署创新链。"
+                                   "全省新建中试基地十五家，累计达到八十六家，技术经理人队伍不断壮大。</p>")
 ARTICLE_TWO = Article(url="https://kjt.example.gov.cn/2.html", title="关于开展科技特派员工作调研的通知",
                       content_html="<p>请各单位于十二月三十一日前报送年度工作总结，联系电话见附件。</p>")
 
