@@ -6,7 +6,9 @@ Keys expire after ttl + stale_ttl, so a stale copy outlives its freshness for st
 
 `lock(key)` is a short cross-instance lock around the upstream fetch: SET NX PX with a random token,
 released by a Lua check-and-delete so an instance never frees a lock that expired and was taken by
-another. Waiters poll until it is free; the caller then re-reads the cache and finds the fetched page.
+another. The holder renews its lease (lock_timeout) while it works, so a slow site or a long synthesis
+keeps the lock, and a crashed instance's lock lapses within lock_timeout. Waiters poll until it is free;
+the caller then re-reads the cache and finds the fetched page.
 
 Redis being down is never fatal: one clear log line, then requests fall through to upstream without
 caching, and Redis is retried after a short back-off (no connect timeout paid on every request).
@@ -38,8 +40,15 @@ if redis.call('get', KEYS[1]) == ARGV[1] then
 end
 return 0
 """
+RENEW = """
+if redis.call('get', KEYS[1]) == ARGV[1] then
+  return redis.call('pexpire', KEYS[1], ARGV[2])
+end
+return 0
+"""
 RETRY_AFTER = 5.0  # seconds Redis is left alone after an error
 POLL_FIRST, POLL_MAX = 0.02, 0.2  # lock polling back-off, seconds
+MAX_WAIT = 60.0  # a waiter goes ahead unlocked after this long (a holder renews its lease while it works)
 
 
 def dumps(entry: Entry) -> bytes:
@@ -63,6 +72,7 @@ class RedisCache:
         self.client = aioredis.from_url(cfg.redis_url, socket_connect_timeout=2.0, socket_timeout=2.0,
                                         health_check_interval=30)
         self._release = self.client.register_script(RELEASE)
+        self._renew = self.client.register_script(RENEW)
         self._local: dict[str, asyncio.Lock] = {}  # one waiter per key per instance polls Redis
         self._down_until = 0.0
         self.hits = self.misses = self.errors = 0
@@ -117,12 +127,15 @@ class RedisCache:
         local = self._local.setdefault(key, asyncio.Lock())
         try:
             async with local:
-                token = await self._acquire(self.prefix + "lock:" + key)
+                name = self.prefix + "lock:" + key
+                token = await self._acquire(name)
+                renewal = asyncio.create_task(self._keep(name, token)) if token is not None else None
                 try:
                     yield
                 finally:
-                    if token is not None:
-                        await self._unlock(self.prefix + "lock:" + key, token)
+                    if renewal is not None:
+                        renewal.cancel()
+                        await self._unlock(name, token)
         finally:
             if not local.locked() and not getattr(local, "_waiters", None):
                 self._local.pop(key, None)
@@ -130,7 +143,7 @@ class RedisCache:
     async def _acquire(self, name: str) -> str | None:
         """The lock's token, or None to go ahead unlocked (Redis down, or the holder overran its lease)."""
         token = secrets.token_hex(16)
-        deadline = time.monotonic() + self.lock_timeout
+        deadline = time.monotonic() + max(MAX_WAIT, self.lock_timeout)
         delay = POLL_FIRST
         while self._available():
             try:
@@ -140,12 +153,23 @@ class RedisCache:
                 self._failed("lock", e)
                 return None
             if time.monotonic() >= deadline:
-                log.warning("redis cache: gave up waiting %.1fs for %s; fetching anyway", self.lock_timeout,
-                            name[:200])
+                log.warning("redis cache: gave up waiting %.0fs for %s; fetching anyway",
+                            max(MAX_WAIT, self.lock_timeout), name[:200])
                 return None
             await asyncio.sleep(delay)
             delay = min(POLL_MAX, delay * 1.5)
         return None
+
+    async def _keep(self, name: str, token: str) -> None:
+        """Renew the lease every third of it while the holder works."""
+        lease = max(1, int(self.lock_timeout * 1000))
+        try:
+            while True:
+                await asyncio.sleep(self.lock_timeout / 3)
+                if not await self._renew(keys=[name], args=[token, lease]):
+                    return  # lost (expired during an outage): nothing left to renew
+        except (RedisError, OSError) as e:
+            self._failed("lock renewal", e)
 
     async def _unlock(self, name: str, token: str) -> None:
         try:

@@ -121,15 +121,42 @@ async def test_lock_excludes_across_instances(cache_cfg: CacheConfig) -> None:
 
 
 async def test_release_never_frees_another_holders_lock(cache_cfg: CacheConfig) -> None:
-    cache = RedisCache(dataclasses.replace(cache_cfg, lock_timeout=0.2))
+    cache = RedisCache(dataclasses.replace(cache_cfg, lock_timeout=0.3))
     name = cache_cfg.redis_prefix + "lock:page:slow"
     try:
         async with cache.lock("page:slow"):
-            await asyncio.sleep(0.3)  # the lease expires ...
-            await cache.client.set(name, "someone-else", px=5000)  # ... and another instance takes it
+            # the lease lapsed (say, during a Redis hiccup) and another instance took the lock
+            await cache.client.set(name, "someone-else", px=5000)
+            await asyncio.sleep(0.3)  # renewal must not extend a lock that is no longer ours
         assert await cache.client.get(name) == b"someone-else"
+        assert 4000 < await cache.client.pttl(name) <= 5000
     finally:
         await cache.close()
+
+
+async def test_lease_renewed_while_holder_works(cache_cfg: CacheConfig) -> None:
+    """A fetch slower than lock_timeout keeps its lock: the other instance waits instead of fetching too."""
+    a = RedisCache(dataclasses.replace(cache_cfg, lock_timeout=0.3))
+    b = RedisCache(dataclasses.replace(cache_cfg, lock_timeout=0.3))
+    events: list[str] = []
+
+    async def slow_holder() -> None:
+        async with a.lock("page:long"):
+            events.append("a in")
+            await asyncio.sleep(1.2)  # four leases long
+            events.append("a out")
+
+    async def other() -> None:
+        await asyncio.sleep(0.1)
+        async with b.lock("page:long"):
+            events.append("b in")
+
+    try:
+        await asyncio.gather(slow_holder(), other())
+        assert events == ["a in", "a out", "b in"]
+    finally:
+        await a.close()
+        await b.close()
 
 
 async def test_redis_down_falls_through_with_one_log_line(caplog: pytest.LogCaptureFixture) -> None:
