@@ -27,7 +27,10 @@ def tls_upstream():
     port = free_port()
     loop = asyncio.new_event_loop()
     app = web.Application()
-    app.router.add_get("/a", lambda r: web.Response(text=article("加密页面"), content_type="text/html"))
+    async def page(request: web.Request) -> web.Response:
+        return web.Response(text=article("加密页面"), content_type="text/html")
+
+    app.router.add_get("/a", page)
     runner = web.AppRunner(app)
     ready = threading.Event()
 
