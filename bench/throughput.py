@@ -195,14 +195,16 @@ def fetch(url: str, data: bytes | None = None, method: str = "GET") -> bytes:
         return r.read()
 
 
-def write_config(path: Path, up_port: int, cache_mb: int, render_workers: int, log_level: str = "info") -> None:
+def write_config(path: Path, up_port: int, cache_mb: int, render_workers: int, log_level: str = "info",
+                 redis_url: str = "") -> None:
     import yaml
 
+    cache = {"backend": "redis", "redis_url": redis_url} if redis_url else {}
     path.write_text(yaml.safe_dump({
         "server": {"rate_limit_per_minute": 10_000_000, "rate_limit_burst": 1_000_000, "log_level": log_level},
         "upstream": {"allowed_hosts": ["127.0.0.1"], "allowed_ports": [up_port],
                      "allow_private_addresses": ["127.0.0.1/32"]},
-        "cache": {"max_bytes": cache_mb * 1024 * 1024},
+        "cache": {"max_bytes": cache_mb * 1024 * 1024, **cache},
         "transform": {"workers": render_workers},
         "speech": {"enabled": False},
     }))
@@ -222,16 +224,27 @@ def run(args: argparse.Namespace) -> None:
     gen = "wrk" if shutil.which("wrk") else "aiohttp client (wrk not installed)"
     print(f"# bench/throughput.py: page {page.name} ({page.stat().st_size // 1024} KiB), {args.seconds:g}s per "
           f"phase, {args.connections} connections, load generator {gen}\n# machine: {machine()}\n")
-    up_port, px_port, quiet_port = free_port(), free_port(), free_port()
+    up_port, px_port, quiet_port, redis_port, shared_port = (free_port() for _ in range(5))
+    with_redis = bool(shutil.which("redis-server")) and not args.no_redis
     procs: list[subprocess.Popen] = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         cfg, quiet_cfg = work / "config.yaml", work / "quiet.yaml"
         write_config(cfg, up_port, args.cache_mb, args.render_workers)
         write_config(quiet_cfg, up_port, args.cache_mb, 1, log_level="warning")
+        redis_url = f"redis://127.0.0.1:{redis_port}/0"
+        write_config(work / "shared.yaml", up_port, args.cache_mb, 1, redis_url=redis_url)
         log = (work / "proxy.log").open("w")
         try:
-            procs.append(subprocess.Popen([sys.executable, __file__, "--serve-upstream", str(up_port), str(page)]))
+            if with_redis:  # a throwaway redis-server, and one more proxy using it as its cache
+                procs.append(subprocess.Popen(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1",
+                                               "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL))
+                shared = subprocess.Popen([sys.executable, "-m", "proxy", "--config", str(work / "shared.yaml"),
+                                           "serve", "--port", str(shared_port)], cwd=ROOT, stdout=log,
+                                          stderr=subprocess.STDOUT)
+                procs.append(shared)
+            upstream = subprocess.Popen([sys.executable, __file__, "--serve-upstream", str(up_port), str(page)])
+            procs.append(upstream)
             proxy = subprocess.Popen([sys.executable, "-m", "proxy", "--config", str(cfg), "serve", "--port",
                                       str(px_port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
             procs.append(proxy)
@@ -241,13 +254,17 @@ def run(args: argparse.Namespace) -> None:
             procs.append(quiet)
             up = f"http://127.0.0.1:{up_port}"
             px = f"http://127.0.0.1:{px_port}"
-            wait_http(up + "/page.html", procs[0])
+            wait_http(up + "/page.html", upstream)
             wait_http(px + "/healthz", proxy)
             wait_http(f"http://127.0.0.1:{quiet_port}/healthz", quiet)
             target = f"{px}/elder/{up}/page.html"
             quiet_target = f"http://127.0.0.1:{quiet_port}/elder/{up}/page.html"
+            shared_target = f"http://127.0.0.1:{shared_port}/elder/{up}/page.html"
             output = fetch(target)  # now cached
             assert fetch(quiet_target) == output
+            if with_redis:
+                wait_http(f"http://127.0.0.1:{shared_port}/healthz", shared)
+                assert fetch(shared_target) == output
             fetch(up + "/mirror", output, "PUT")
             results = []
 
@@ -267,6 +284,8 @@ def run(args: argparse.Namespace) -> None:
                         ("upstream: the cached output's bytes", up + "/mirror", out_kib, proxy.pid),
                         ("proxy: cached elder page", target, out_kib, proxy.pid),
                         ("proxy, log_level warning: cached elder page", quiet_target, out_kib, quiet.pid)]
+            if with_redis:
+                compared.append(("proxy, redis cache: cached elder page", shared_target, out_kib, shared.pid))
             rounds: dict[str, list[Result]] = {}
             for _ in range(args.rounds):  # interleaved, so a neighbour's burst of load hits every row alike
                 for name, url, kib, pid in compared:
@@ -308,7 +327,7 @@ def merge(rounds: list[Result], took: float | None = None) -> Result:
 
 def report(results: list[Result], args: argparse.Namespace) -> None:
     by = {r.name: r for r in results}
-    print(f"(first 4 rows: median of {args.rounds} interleaved rounds of {args.seconds / args.rounds:g}s)")
+    print(f"(upstream and cached rows: median of {args.rounds} interleaved rounds of {args.seconds / args.rounds:g}s)")
     print(table(["phase", "KiB/resp", "req/s", "p50 ms", "p99 ms", "requests", "errors"],
                 [[r.name, r.kib, r.rps, r.p50, r.p99, r.requests, r.errors] for r in results]))
     cached = by["proxy: cached elder page"]
@@ -344,6 +363,7 @@ def main() -> None:
     ap.add_argument("--connections", type=int, default=10, help="concurrent connections (wrk's default: 10)")
     ap.add_argument("--page", type=Path, help="the HTML page the upstream serves")
     ap.add_argument("--cache-mb", type=int, default=8, help="the proxy's cache bound for this run")
+    ap.add_argument("--no-redis", action="store_true", help="skip the row with a Redis cache")
     ap.add_argument("--render-workers", type=int, default=0, help="transform.workers (0 = cores)")
     run(ap.parse_args())
 

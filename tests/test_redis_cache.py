@@ -167,12 +167,31 @@ async def test_redis_down_falls_through_with_one_log_line(caplog: pytest.LogCapt
         await cache.set("page:x", Entry(b"x"))
         async with cache.lock("page:x"):
             ran = True
-        assert ran and await cache.get("page:x") is None
+        assert ran
+        got = await cache.get("page:x")  # kept in process memory meanwhile
+        assert got is not None and got.body == b"x"
         lines = [r.getMessage() for r in caplog.records if "unavailable" in r.getMessage()]
         assert len(lines) == 1 and "redis cache at redis://127.0.0.1:" in lines[0]
         assert cache.stats()["errors"] == 1  # later calls skip Redis during the back-off
     finally:
         await cache.close()
+
+
+async def test_near_cache_answers_fresh_entries_only(cache_cfg: CacheConfig) -> None:
+    cache = RedisCache(cache_cfg)
+    other = RedisCache(cache_cfg)  # another instance
+    try:
+        await cache.set("page:n", Entry(b"mine", ttl=60))
+        await cache.client.delete(cache_cfg.redis_prefix + "page:n")
+        got = await cache.get("page:n")
+        assert got is not None and got.body == b"mine"  # fresh: no round trip to Redis
+        await cache.set("page:s", Entry(b"old", stored_at=time.time() - 120, ttl=60))  # stale here ...
+        await other.set("page:s", Entry(b"new", ttl=60))  # ... refreshed by the other instance
+        got = await cache.get("page:s")
+        assert got is not None and got.body == b"new" and got.fresh
+    finally:
+        await cache.close()
+        await other.close()
 
 
 # ------------------------------------------------------------------------------------------ two instances
