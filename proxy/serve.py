@@ -11,8 +11,19 @@ from .config import Config
 log = logging.getLogger("a11y_proxy")
 
 
+def lean_logging() -> None:
+    """Skip what our log format never prints (caller's file and line, thread and multiprocessing names), as
+    the logging HOWTO's optimisation section suggests: the per-request access line then costs about a tenth
+    less of a cached page's time. Process ids stay (gunicorn prints them)."""
+    logging._srcfile = None  # type: ignore[attr-defined]
+    logging.logThreads = False
+    logging.logMultiprocessing = False
+
+
 def serve(cfg: Config, host: str | None, port: int | None, workers: int | None) -> int:
     from .server import create_app
+
+    lean_logging()
 
     host = host or cfg.server.host
     port = port or cfg.server.port
