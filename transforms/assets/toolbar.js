@@ -179,6 +179,7 @@
           fetch('/audio/sentences?url=' + encodeURIComponent(pageUrl), { credentials: 'same-origin' })
             .then(function (r) { return r.ok ? r.json() : []; })
             .then(function (data) {
+              // {sentences: [{i, text (as written), paragraph, audio}]} (proxy/routes_audio.py)
               var items = Array.isArray(data) ? data : (data && data.sentences) || [];
               return items.map(function (x) { return typeof x === 'string' ? x : (x && x.text) || ''; });
             })
@@ -208,7 +209,7 @@
         return this.browser(unit.text, voice, finish);
       }
       if (serverAudio && unit.index != null) return this.server(unit, finish, token);
-      this.noVoice();
+      if (!serverAudio) this.noVoice(); // else: a block the server's text leaves out; show it, then go on
       return this.silent(unit.text, finish);
     },
     server: function (unit, finish, token) {
@@ -223,8 +224,8 @@
       }
       a.onended = finish;
       a.onerror = fallback;
+      // the server speaks at the reader's 语速 (from the cookie), so no playbackRate here
       a.src = '/audio/segment?url=' + encodeURIComponent(pageUrl) + '&i=' + unit.index;
-      a.playbackRate = RATES[state.rate];
       var playing = a.play();
       if (playing && playing.catch) playing.catch(fallback);
     },
@@ -277,10 +278,23 @@
         }
       }
     });
+    fillGaps(out, sentences);
     return blocks.map(function (el, i) {
       var list = out[i].length ? out[i] : splitSentences(textOf(el)).map(function (t) { return { text: t, index: null }; });
       return { el: el, units: list };
     });
+  }
+
+  /** A block the server wrote differently (a byline with its date spelled out) matches nothing; when it is
+   * the only block between two matched ones, it gets the server sentences between them. */
+  function fillGaps(out, sentences) {
+    var last = -1;
+    for (var j = 0; j < out.length; j++) {
+      if (out[j].length) { last = out[j][out[j].length - 1].index; continue; }
+      var next = j + 1 < out.length && out[j + 1].length ? out[j + 1][0].index : (j + 1 === out.length ? sentences.length : -1);
+      for (var k = last + 1; next > k; k++) out[j].push({ text: sentences[k], index: k });
+      if (out[j].length) last = out[j][out[j].length - 1].index;
+    }
   }
 
   var reader = {
@@ -407,7 +421,6 @@
     },
     rate: function () {
       state.rate = (state.rate + 1) % RATES.length;
-      if (speech.audio) speech.audio.playbackRate = RATES[state.rate];
       announce(S.tb_rate + ' ' + S['rate_' + state.rate]);
     },
     point: function () {
