@@ -7,6 +7,7 @@ again inside the connector, which then connects to exactly the address it checke
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 from collections.abc import Iterable
 from typing import Any
@@ -17,6 +18,7 @@ from yarl import URL
 from .config import UpstreamConfig
 from .errors import BadURL, Forbidden
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 # Python's is_global misses several of these (CGNAT, 6to4, NAT64, Teredo forms): keep the table explicit.
@@ -81,7 +83,7 @@ class Guard:
     def check_url(self, raw: str | URL) -> URL:
         """The URL aiohttp would fetch, or BadURL/Forbidden with the reason."""
         if isinstance(raw, str):
-            if any(ord(c) < 0x20 or ord(c) == 0x7F for c in raw):
+            if _CONTROL.search(raw):
                 raise BadURL("网址含有控制字符。", "The address contains control characters.", reason="control characters")
             try:
                 url = URL(raw)

@@ -20,5 +20,14 @@ class Metrics:
                                       registry=self.registry)
         self.in_flight = Gauge("a11y_upstream_in_flight", "Upstream fetches in flight", registry=self.registry)
 
+        self._request_children: dict[tuple[str, int], Counter] = {}
+
+    def count_request(self, mode: str, status: int) -> None:
+        """labels() costs a lock and a tuple per call: keep the labelled children (a few dozen at most)."""
+        child = self._request_children.get((mode, status))
+        if child is None:
+            child = self._request_children[(mode, status)] = self.requests.labels(mode, str(status))
+        child.inc()
+
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -1,5 +1,5 @@
-"""aiohttp middlewares, declared once in order (order is behaviour): access log, security headers, errors,
-rate limit."""
+"""aiohttp middlewares, declared once in order (order is behaviour): access log, errors, loop refusal,
+rate limit; security headers go on every response as it is prepared (streamed ones too)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ from . import urlscheme
 from .errors import Forbidden, ProxyError, RateLimited
 from .upstream import VIA_TOKEN
 
+# the first path segment becomes a metrics label: only known ones, or a client could mint series at will
+METRIC_SECTIONS = frozenset({"read", "elder", "a11y", "text", "orig", "home", "go", "static", "asset", "api",
+                             "audio", "healthz", "metrics", "settings"})
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 access_log = logging.getLogger("a11y_proxy.access")
 log = logging.getLogger("a11y_proxy")
@@ -58,7 +61,7 @@ async def access(request: web.Request, handler: Handler) -> web.StreamResponse:
         mode = request.match_info.get("mode") or request.path.split("/")[1] or "home"
         metrics = request.app.get("metrics")
         if metrics is not None:
-            metrics.requests.labels(mode if len(mode) < 12 else "other", str(status)).inc()
+            metrics.count_request(mode if mode in METRIC_SECTIONS else "other", status)
         access_log.info("method=%s path=%s status=%d ms=%.1f reason=%s", request.method,
                         request.path[:200].encode("unicode_escape").decode("ascii"), status,
                         (time.perf_counter() - start) * 1000, request.get("reason", "-"))
@@ -77,8 +80,7 @@ def add_security_headers(request: web.Request, resp: web.StreamResponse) -> None
         resp.headers.setdefault(k, v)
     ctype = (resp.content_type or "").lower()
     if ctype == "text/html":
-        inline = " 'unsafe-inline'" if request.get("orig_mode") else ""
-        resp.headers.setdefault("Content-Security-Policy", CSP.format(inline=inline))
+        resp.headers.setdefault("Content-Security-Policy", _CSP_ORIG if request.get("orig_mode") else _CSP)
     elif ctype not in NO_CSP_TYPES:
         resp.headers.setdefault("Content-Security-Policy", SANDBOX_CSP)
 
@@ -87,14 +89,6 @@ async def on_prepare(request: web.Request, resp: web.StreamResponse) -> None:
     """Runs for every response as its headers go out, streamed ones included (a middleware sees a streamed
     response only after its headers were sent)."""
     add_security_headers(request, resp)
-
-
-@web.middleware
-async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
-    resp = await handler(request)
-    if not resp.prepared:
-        add_security_headers(request, resp)
-    return resp
 
 
 @web.middleware

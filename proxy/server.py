@@ -29,7 +29,6 @@ from .middlewares import (
     no_loops,
     on_prepare,
     rate_limit,
-    security_headers,
     ui_lang,
 )
 from .pageservice import PageService, Source
@@ -189,7 +188,7 @@ async def metrics(request: web.Request) -> web.Response:
 def create_app(cfg: Config, resolver: aiohttp.abc.AbstractResolver | None = None) -> web.Application:
     buckets = TokenBuckets(cfg.server.rate_limit_per_minute, cfg.server.rate_limit_burst)
     app = web.Application(
-        middlewares=[access, security_headers, errors, no_loops, rate_limit(buckets, client_address)],
+        middlewares=[access, errors, no_loops, rate_limit(buckets, client_address)],
         client_max_size=64 * 1024,
         handler_args={"max_line_size": cfg.server.max_url_length + 64, "max_field_size": 8190},
     )
