@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from lxml import html as lxml_html
@@ -46,21 +47,45 @@ def document_base(tree: lxml_html.HtmlElement, url: str) -> str:
 
 
 def absolutize(tree: lxml_html.HtmlElement, url: str) -> str:
+    """Resolve the URLs of URL_ATTRIBUTES against the base, once, for every later stage; CSS url()s are left
+    to the stage that serves CSS (orig mode), since nothing else reads them. Returns the base."""
     base = document_base(tree, url)
     for el in list(tree.iter("base")):
         el.drop_tree()
-    tree.make_links_absolute(base, resolve_base_href=False, handle_failures="discard")
-    for el in tree.xpath("//*[@srcset]"):  # lxml leaves srcset alone
-        el.set("srcset", ", ".join(_join_candidate(base, c) for c in el.get("srcset", "").split(",") if c.strip()))
+    for tag, attr, kind in URL_ATTRIBUTES:
+        for el in tree.iter(tag):
+            value = el.get(attr)
+            if value is None:
+                continue
+            if kind == "srcset":
+                el.set(attr, ", ".join(_join_candidate(base, c) for c in value.split(",") if c.strip()))
+            elif kind == "refresh":
+                m = _REFRESH.match(value)
+                if m and (el.get("http-equiv") or "").lower() == "refresh":
+                    el.set(attr, f"{m.group(1)};url={resolve(base, m.group(3))}")
+            else:
+                el.set(attr, resolve(base, value))
     return base
+
+
+def resolve(base: str, value: str) -> str:
+    value = value.strip()
+    if value.startswith(("http://", "https://")):
+        return value  # most links on a page: no join needed
+    return _join(base, value)
+
+
+@lru_cache(maxsize=8192)
+def _join(base: str, value: str) -> str:
+    try:
+        return urljoin(base, value)
+    except ValueError:
+        return ""
 
 
 def _join_candidate(base: str, candidate: str) -> str:
     bits = candidate.split()
-    try:
-        return " ".join([urljoin(base, bits[0]), *bits[1:]])
-    except ValueError:
-        return ""
+    return " ".join([resolve(base, bits[0]), *bits[1:]])
 
 
 def _normalise(raw: str) -> str:
@@ -140,9 +165,9 @@ def _mark_external(a: lxml_html.HtmlElement, ctx: Context) -> None:
     a.append(label)
 
 
-def rewrite_css(css: str, ctx: Context) -> str:
+def rewrite_css(css: str, ctx: Context, base: str = "") -> str:
     def repl(m: re.Match[str]) -> str:
-        new = asset_url(m.group(2), ctx)
+        new = asset_url(resolve(base or ctx.url, m.group(2)), ctx)
         return f"url({m.group(1)}{new}{m.group(1)})" if new else "url()"
 
     return _CSS_URL.sub(repl, css)
@@ -157,8 +182,9 @@ HANDLERS: dict[str, Callable[[str, Context], str | None]] = {
 }
 
 
-def rewrite_tree(root: lxml_html.HtmlElement, ctx: Context, *, styles: bool = False) -> None:
-    """Rewrite every URL in the tree per URL_ATTRIBUTES; links it cannot make safe are removed."""
+def rewrite_tree(root: lxml_html.HtmlElement, ctx: Context, *, styles: bool = False, base: str = "") -> None:
+    """Rewrite every URL in the tree per URL_ATTRIBUTES; links it cannot make safe are removed. With
+    `styles`, CSS url()s too, resolved against `base` (the page's base URL)."""
     for tag, attr, kind in URL_ATTRIBUTES:
         for el in root.iter(tag):
             value = el.get(attr)
@@ -186,9 +212,9 @@ def rewrite_tree(root: lxml_html.HtmlElement, ctx: Context, *, styles: bool = Fa
     if styles:
         for el in root.iter("style"):
             if el.text:
-                el.text = rewrite_css(el.text, ctx)
+                el.text = rewrite_css(el.text, ctx, base)
         for el in root.xpath("//*[@style]"):
-            el.set("style", rewrite_css(el.get("style", ""), ctx))
+            el.set("style", rewrite_css(el.get("style", ""), ctx, base))
 
 
 def _fragment(html: str) -> lxml_html.HtmlElement:
@@ -215,5 +241,5 @@ def rewrite_article_links(page: Page, ctx: Context) -> Page:
 
 @transform("rewrite_document_links")
 def rewrite_document_links(page: Page, ctx: Context) -> Page:
-    rewrite_tree(page.tree, ctx, styles=True)
+    rewrite_tree(page.tree, ctx, styles=True, base=page.base)
     return page

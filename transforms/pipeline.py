@@ -22,8 +22,8 @@ def prepare(text: str, ctx: Context) -> Page:
     """Parse once and make every URL absolute against the final URL and `<base href>`."""
     limit = ctx.options.get("max_elements")
     tree = parse_document(text, max_elements=limit) if limit else parse_document(text)
-    absolutize(tree, ctx.url)
-    return Page(tree=tree)
+    base = absolutize(tree, ctx.url)
+    return Page(tree=tree, base=base)
 
 
 def render(text: str, ctx: Context, steps: list[str]) -> Rendered:

@@ -22,6 +22,7 @@ class Page:
     output: str | None = None  # the final HTML or text, set by a render transform
     media_type: str = "text/html"
     notes: list[str] = field(default_factory=list)
+    base: str = ""  # the URL relative links resolve against (the final URL, or the page's <base href>)
 
 
 Transform = Callable[[Page, Context], Page]
