@@ -18,6 +18,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "/col/gzdt/": ("list.html", "text/html; charset=utf-8"),
     "/col/gzdt/index.html": ("list.html", "text/html; charset=utf-8"),
     "/art/2026/11/15/art_4.html": ("notice-gbk.html", "text/html; charset=gb2312"),
+    "/images/2026/meeting.svg": ("meeting.svg", "image/svg+xml"),
+    "/attach/2026/tzgg.pdf": ("tzgg.pdf", "application/pdf"),
 }
 _MISSING = "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>示例页面</title></head>" \
            "<body><h1>示例站点中没有这个页面</h1><p>这是 a11y-proxy 内置的示例网站，只包含少数几个页面。</p>" \
@@ -30,6 +32,10 @@ def is_sample(url: str | URL) -> bool:
         return (u.host or "").rstrip(".").lower() == SAMPLE_HOST
     except (ValueError, TypeError, UnicodeError):
         return False
+
+
+def is_html(f: Fetched) -> bool:
+    return f.media_type == "text/html"
 
 
 def fetch(url: str | URL) -> Fetched:

@@ -12,6 +12,7 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
+from yarl import URL
 
 from transforms.context import MODES
 from transforms.pages import render_home
@@ -107,6 +108,8 @@ async def page(request: web.Request) -> web.StreamResponse:
                            client_address(request))
     if not isinstance(src, Source):
         return src
+    if sample.is_sample(url) and not sample.is_html(src.fetched):
+        return sample_file(url)
     request["orig_mode"] = mode == "orig"
     body, media_type = await svc.render(src, mode, settings_of(request), ui_lang(request))
     return web.Response(body=body, content_type=media_type, charset="utf-8",
@@ -144,6 +147,15 @@ async def passthrough(request: web.Request, resp: aiohttp.ClientResponse, head: 
     return out
 
 
+def sample_file(url: URL, only_images: bool = False) -> web.Response:
+    """The sample site's images and attachments, as upstream ones would pass through."""
+    f = sample.fetch(url)
+    ctype = f.headers["content-type"]
+    if f.status != 200 or (only_images and not ctype.startswith("image/")):
+        raise web.HTTPNotFound()
+    return web.Response(body=f.body, headers={"Content-Type": ctype})
+
+
 async def asset(request: web.Request) -> web.StreamResponse:
     svc = request.app[SERVICES]
     cfg = request.app[CONFIG]
@@ -152,7 +164,7 @@ async def asset(request: web.Request) -> web.StreamResponse:
         raise BadURL("缺少或过长的图片地址。", "Missing or too long image address.", reason="asset url")
     url = svc.check(raw)
     if sample.is_sample(url):
-        raise web.HTTPNotFound()
+        return sample_file(url, only_images=True)
     result = await svc.source(url, lambda resp, head: passthrough(request, resp, head, cfg.upstream.max_image_bytes,
                                                                   only_images=True))
     if isinstance(result, Source):

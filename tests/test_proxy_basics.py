@@ -175,3 +175,18 @@ async def test_element_bound_from_config_gives_simplified_page(upstream, proxy_u
             assert (await r.json())["images"], "under the default bound the image is kept"
     finally:
         server.stop()
+
+
+async def test_sample_site_image_and_attachment(proxy_url: str) -> None:
+    from urllib.parse import quote
+
+    image = "https://sample.a11y-proxy.invalid/images/2026/meeting.svg"
+    status, headers, body = await get(f"{proxy_url}/asset?url={quote(image, safe='')}")
+    assert status == 200 and headers["Content-Type"] == "image/svg+xml" and "<svg" in body
+    assert "sandbox" in headers["Content-Security-Policy"]
+    async with aiohttp.ClientSession() as s:
+        async with s.get(f"{proxy_url}/elder/https://sample.a11y-proxy.invalid/attach/2026/tzgg.pdf") as r:
+            assert r.status == 200 and r.headers["Content-Type"] == "application/pdf"
+            assert (await r.read()).startswith(b"%PDF-1.4")
+    status, _, _ = await get(f"{proxy_url}/asset?url={quote('https://sample.a11y-proxy.invalid/attach/2026/tzgg.pdf', safe='')}")
+    assert status == 404
