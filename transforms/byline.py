@@ -8,6 +8,7 @@ from lxml import html as lxml_html
 
 from .dates import parse_date
 from .script import squash
+from .textnodes import texts_with
 
 # label -> field; the value runs to the next label (pages put several on one line).
 LABELS: dict[str, str] = {
@@ -25,9 +26,7 @@ _LABEL_RE = re.compile(
     "(" + "|".join(sorted(map(re.escape, LABELS), key=len, reverse=True)) + r")\s*[:：]\s*"
 )
 _TRIM = " \t|丨/｜·•【】[]"
-_XPATH = (".//text()[contains(., '来源') or contains(., '发布') or contains(., '日期') or contains(., 'Published')"
-          " or contains(., 'pdated') or contains(., 'Posted') or contains(., 'Date')"
-          " or contains(., '时间') or contains(., '作者')]")
+_WORDS = ("来源", "发布", "日期", "Published", "pdated", "Posted", "Date", "时间", "作者")
 MAX_LINE = 240
 
 
@@ -64,11 +63,11 @@ def _line_of(node: lxml_html.HtmlElement) -> str:
 def find_byline(scope: lxml_html.HtmlElement) -> tuple[dict[str, str], lxml_html.HtmlElement | None]:
     """Fields from the first short line in `scope` that carries a known label, and its element."""
     try:
-        nodes = scope.xpath(_XPATH)
+        nodes = texts_with(scope, _WORDS, max_length=MAX_LINE)
     except Exception:  # noqa: BLE001 - a malformed tree has no byline
         return {}, None
     for node in nodes:
-        if len(node) > MAX_LINE or not _LABEL_RE.search(node):
+        if not _LABEL_RE.search(node):
             continue
         parent = node.getparent()
         if parent is not None and getattr(node, "is_tail", False):

@@ -65,14 +65,19 @@ def rules() -> Rules:
 def find_container(root: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
     """The first CMS content container (in rule order) that holds real text; the fullest if repeated."""
     index = _index(rules().content)
+    by_class, others = index.get("class", {}), [(a, v) for a, v in index.items() if a != "class"]
     hits: dict[int, list[lxml_html.HtmlElement]] = {}
     for el in root.iter():
-        for attr, by_value in index.items():
+        raw = el.get("class")
+        if raw:
+            for value in raw.split():
+                for i, sel in by_class.get(value, ()):
+                    if sel.matches(el):
+                        hits.setdefault(i, []).append(el)
+        for attr, by_value in others:
             raw = el.get(attr)
-            if not raw:
-                continue
-            for value in (raw.split() if attr == "class" else (raw.strip(),)):
-                for i, sel in by_value.get(value, ()):
+            if raw:
+                for i, sel in by_value.get(raw.strip(), ()):
                     if sel.matches(el):
                         hits.setdefault(i, []).append(el)
     for i in sorted(hits):
@@ -106,6 +111,17 @@ def is_noise_name(el: lxml_html.HtmlElement) -> bool:
     if not cls and not ident:
         return False
     return bool(_noise_name_re(rules().noise_tokens).search(f"{cls or ''} {ident or ''}".lower()))
+
+
+def noise_named(root: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
+    """Descendants of `root` that `is_noise_name`, in document order (one walk, one regex per name)."""
+    pattern = _noise_name_re(rules().noise_tokens)
+    out = []
+    for el in root.iterdescendants():
+        cls, ident = el.get("class"), el.get("id")
+        if (cls or ident) and pattern.search(f"{cls or ''} {ident or ''}".lower()):
+            out.append(el)
+    return out
 
 
 def is_noise_line(text: str) -> bool:

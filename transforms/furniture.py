@@ -14,6 +14,7 @@ from .script import squash
 ATTACHMENT_TYPES = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "zip", "rar", "ofd", "et", "ppt", "pptx",
                     "txt", "7z", "csv")
 _EXT_IN_TEXT = re.compile(r"\.(" + "|".join(ATTACHMENT_TYPES) + r")\s*$", re.I)
+_EXT_IN_URL = re.compile(r"\.(?:" + "|".join(ATTACHMENT_TYPES) + ")", re.I)
 _CRUMB_LABEL = re.compile(r"^\s*(当前位置|您的位置|你的位置|您现在的位置|你现在的位置|所在位置|当前页面|位置)\s*[:：]")
 _PREV_NEXT = re.compile(r"^\s*[【\[]?\s*(上一篇|下一篇|上一条|下一条|上篇|下篇|上一页|下一页|Previous|Next)\s*[】\]]?\s*[:：]?\s*", re.I)
 _NONE = re.compile(r"^(没有了|无|暂无|没有|none)?[!！。.]?$", re.I)
@@ -51,10 +52,11 @@ def breadcrumb(tree: lxml_html.HtmlElement) -> tuple[list[Link], lxml_html.HtmlE
 
 
 def attachment_type(url: str, text: str) -> str:
-    path = unquote(urlsplit(url).path).lower()
-    ext = path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else ""
-    if ext in ATTACHMENT_TYPES:
-        return ext
+    if "%" in url or _EXT_IN_URL.search(url):  # else no path can end in a document type: skip urlsplit
+        path = unquote(urlsplit(url).path).lower()
+        ext = path.rsplit(".", 1)[-1] if "." in path.rsplit("/", 1)[-1] else ""
+        if ext in ATTACHMENT_TYPES:
+            return ext
     m = _EXT_IN_TEXT.search(text)
     return m.group(1).lower() if m else ""
 

@@ -27,6 +27,7 @@ SITE_KEYS = ("sitename", "og:site_name", "application-name")
 AUTHOR_KEYS = ("author", "article:author", "dc.creator")
 _TITLE_SPLIT = re.compile(r"\s+[-–—|｜]\s+|\s*[_|｜]+\s*|\s+-\s*|\s*-\s+")
 _URL_DATE = re.compile(r"/(?:t|P0*)?((?:19|20)\d\d)[-_/]?([01]\d)[-_/]?([0-3]\d)(?:[_/.\-]|$)")
+_NOT_ALNUM = re.compile(r"[\W_]+")  # exactly what `str.isalnum` rejects
 SHORT_TITLE = 10  # a `<title>` this short is the site or column name, not a headline
 HEADING_XPATH = ("//h1 | //h2 | //h3 | //*[contains(@class, 'title') or contains(@id, 'title')"
                  " or contains(@class, 'Title') or contains(@class, 'headline')]")
@@ -64,8 +65,7 @@ def _first(meta: dict[str, str], keys: tuple[str, ...]) -> str:
 
 def norm(text: str) -> str:
     """Compare titles without spaces, punctuation or width differences."""
-    text = unicodedata.normalize("NFKC", text)
-    return "".join(c for c in text if c.isalnum())
+    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", text))
 
 
 def title_parts(title: str) -> list[str]:

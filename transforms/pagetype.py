@@ -32,11 +32,17 @@ class Thresholds:
     group_links: int = 4  # content links that make a group
 
 
-def _item(a: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
-    for el in a.iterancestors():
-        if el.tag in ITEM_TAGS:
-            return el if len(squash(el.text_content())) <= MAX_ITEM_TEXT else None
-    return None
+def _item(a: lxml_html.HtmlElement, texts: dict | None = None) -> lxml_html.HtmlElement | None:
+    """The list item holding link `a` (its nearest li, tr, ... if short); `texts` caches item texts."""
+    el = next(a.iterancestors(*ITEM_TAGS), None)
+    if el is None:
+        return None
+    text = texts.get(el) if texts is not None else None
+    if text is None:
+        text = squash(el.text_content())
+        if texts is not None:
+            texts[el] = text
+    return el if len(text) <= MAX_ITEM_TEXT else None
 
 
 def dated_entries(tree: lxml_html.HtmlElement) -> tuple[list[ListEntry], float]:
@@ -45,20 +51,24 @@ def dated_entries(tree: lxml_html.HtmlElement) -> tuple[list[ListEntry], float]:
     groups: dict[lxml_html.HtmlElement, list[ListEntry]] = defaultdict(list)
     sizes: dict[lxml_html.HtmlElement, float] = defaultdict(float)
     seen: set[lxml_html.HtmlElement] = set()  # elements, not id()s: lxml reuses proxy ids
+    texts: dict[lxml_html.HtmlElement, str] = {}  # item -> squashed text; links share items
+    undated: set[lxml_html.HtmlElement] = set()
     for a in tree.iter("a"):
         title, href = squash(a.text_content()) or squash(a.get("title") or ""), (a.get("href") or "").strip()
         if len(title) < MIN_TITLE or not href or href.lower().startswith("javascript:"):
             continue
-        item = _item(a)
-        if item is None or item in seen or item.getparent() is None:
+        item = _item(a, texts)
+        if item is None or item in seen or item in undated or item.getparent() is None:
             continue
-        item_text = squash(item.text_content())
+        item_text = texts[item]
         date = parse_date(item_text)
-        if date:
-            seen.add(item)
-            sizes[item.getparent()] += weighted_length(item_text)
-            title = squash(a.get("title") or "") if title.endswith(("...", "…")) and a.get("title") else title
-            groups[item.getparent()].append(ListEntry(title=title, url=href, date=date[:10]))
+        if not date:
+            undated.add(item)
+            continue
+        seen.add(item)
+        sizes[item.getparent()] += weighted_length(item_text)
+        title = squash(a.get("title") or "") if title.endswith(("...", "…")) and a.get("title") else title
+        groups[item.getparent()].append(ListEntry(title=title, url=href, date=date[:10]))
     if not groups:
         return [], 0.0
     container = max(groups, key=lambda c: len(groups[c]))

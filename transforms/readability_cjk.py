@@ -11,8 +11,10 @@ from __future__ import annotations
 import copy
 import re
 
+from lxml import etree
 from lxml import html as lxml_html
 from readability import Document
+from readability.readability import REGEXES
 
 from .script import clause_count, squash, weighted_length
 
@@ -50,6 +52,7 @@ class CJKDocument(Document):
         super().__init__("", url=url, min_text_length=min_text_length, retry_length=retry_length,
                          positive_keywords=EDITOR_CLASSES)
         self.source = body
+        self._link_lengths: dict[lxml_html.HtmlElement, float] | None = None
 
     def _html(self, force: bool = False) -> lxml_html.HtmlElement:
         if force or self.html is None:
@@ -102,8 +105,30 @@ class CJKDocument(Document):
         output.extend(segments)
         return output
 
+    def remove_unlikely_candidates(self) -> None:
+        """Upstream's rule; the class/id test runs before any XPath, on one walk of the elements."""
+        unlikely, maybe = REGEXES["unlikelyCandidatesRe"], REGEXES["okMaybeItsACandidateRe"]
+        for elem in list(self.html.iterdescendants(etree.Element)):
+            cls, ident = elem.get("class"), elem.get("id")
+            if not cls and not ident:
+                continue
+            names = f"{cls or ''} {ident or ''}"
+            if (unlikely.search(names) and not maybe.search(names) and elem.tag not in ("html", "body")
+                    and not elem.xpath("ancestor-or-self::pre | ancestor-or-self::code")
+                    and not elem.xpath("descendant-or-self::main | descendant-or-self::article | "
+                                       "descendant-or-self::math")):
+                elem.drop_tree()
+
     # -- scoring -------------------------------------------------------------------------------------
     def score_paragraphs(self) -> dict:
+        """Upstream's scoring; every link's length is measured once (the tree does not change here)."""
+        self._link_lengths = {}
+        try:
+            return self._score_paragraphs()
+        finally:
+            self._link_lengths = None
+
+    def _score_paragraphs(self) -> dict:
         candidates: dict = {}
         ordered = []
         for elem in self.tags(self._html(), "p", "pre", "td", "blockquote"):
@@ -128,7 +153,16 @@ class CJKDocument(Document):
         return candidates
 
     def get_link_density(self, elem: lxml_html.HtmlElement) -> float:
-        links = sum(weighted_length(squash(a.text_content())) for a in elem.iter("a"))
+        cache = self._link_lengths
+        if cache is None:
+            links = sum(weighted_length(squash(a.text_content())) for a in elem.iter("a"))
+        else:
+            links = 0.0
+            for a in elem.iter("a"):
+                length = cache.get(a)
+                if length is None:
+                    length = cache[a] = weighted_length(squash(a.text_content()))
+                links += length
         return links / max(weighted_length(squash(elem.text_content())), 1)
 
     def transform_misused_divs_into_paragraphs(self) -> None:

@@ -12,8 +12,9 @@ from collections.abc import Iterable
 
 from lxml import html as lxml_html
 
-from .cms import is_noise_line, is_noise_name, rules
+from .cms import is_noise_line, noise_named, rules
 from .script import squash, weighted_length
+from .textnodes import texts_with
 
 MARK = "data-a11y-drop"
 KILL_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math",
@@ -66,14 +67,13 @@ def _protected(el: lxml_html.HtmlElement) -> bool:
 
 def drop_noise(root: lxml_html.HtmlElement) -> None:
     """Share bars, font-size and print controls, QR codes, breadcrumbs and footers (by name and by text)."""
-    for el in list(root.iter()):
-        if not isinstance(el.tag, str) or el is root or el.getparent() is None or not is_noise_name(el):
-            continue
+    for el in noise_named(root):
+        if el.getparent() is None:
+            continue  # inside a block dropped already
         if not _protected(el) and weighted_length(squash(el.text_content())) < MAX_NOISE_LENGTH:
             el.drop_tree()
-    xpath = ".//text()[" + " or ".join(f"contains(., '{w}')" for w in rules().noise_words) + "]"
-    for node in root.xpath(xpath):
-        if len(node) > 80 or not is_noise_line(node):
+    for node in texts_with(root, rules().noise_words, max_length=80):
+        if not is_noise_line(node):
             continue
         el = node.getparent()
         if el is None:
