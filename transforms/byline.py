@@ -8,7 +8,7 @@ from lxml import html as lxml_html
 
 from .dates import parse_date
 from .script import squash
-from .textnodes import texts_with
+from .textnodes import BodyText, texts_with
 
 # label -> field; the value runs to the next label (pages put several on one line).
 LABELS: dict[str, str] = {
@@ -26,7 +26,8 @@ _LABEL_RE = re.compile(
     "(" + "|".join(sorted(map(re.escape, LABELS), key=len, reverse=True)) + r")\s*[:：]\s*"
 )
 _TRIM = " \t|丨/｜·•【】[]"
-_WORDS = ("来源", "发布", "日期", "Published", "pdated", "Posted", "Date", "时间", "作者")
+WORDS = (  # the labels' distinctive parts: only text holding one can be a byline
+    "来源", "发布", "日期", "Published", "pdated", "Posted", "Date", "时间", "作者")
 MAX_LINE = 240
 
 
@@ -60,10 +61,13 @@ def _line_of(node: lxml_html.HtmlElement) -> str:
     return best
 
 
-def find_byline(scope: lxml_html.HtmlElement) -> tuple[dict[str, str], lxml_html.HtmlElement | None]:
-    """Fields from the first short line in `scope` that carries a known label, and its element."""
+def find_byline(scope: lxml_html.HtmlElement,
+                texts: BodyText | None = None) -> tuple[dict[str, str], lxml_html.HtmlElement | None]:
+    """Fields from the first short line in `scope` that carries a known label, and its element.
+    `texts`, when given, is the body's shared text list and `scope` is the body."""
     try:
-        nodes = texts_with(scope, _WORDS, max_length=MAX_LINE)
+        nodes = (texts.with_words(WORDS, MAX_LINE) if texts is not None
+                 else texts_with(scope, WORDS, max_length=MAX_LINE))
     except Exception:  # noqa: BLE001 - a malformed tree has no byline
         return {}, None
     for node in nodes:

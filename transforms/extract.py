@@ -15,6 +15,7 @@ from lxml import html as lxml_html
 
 from . import furniture
 from .article import Article, Attachment
+from .byline import WORDS as BYLINE_WORDS
 from .cms import find_container
 from .context import Context
 from .metadata import Metadata, detect_lang, read_metadata
@@ -25,9 +26,11 @@ from .registry import Page, transform
 from .script import weighted_length
 from .semantic import semantic
 from .textify import to_text
+from .textnodes import BodyText
 from .workcopy import copy_without, drop_hidden, drop_noise, drop_scripts, working_copy
 
 log = logging.getLogger(__name__)
+BODY_WORDS = (*BYLINE_WORDS, *furniture.PREV_NEXT_WORDS, *furniture.FOOTER_WORDS)
 
 
 @dataclass(frozen=True)
@@ -51,10 +54,10 @@ class Furniture:
     footer_el: lxml_html.HtmlElement | None
 
 
-def read_furniture(tree: lxml_html.HtmlElement) -> Furniture:
+def read_furniture(tree: lxml_html.HtmlElement, texts: BodyText | None = None) -> Furniture:
     crumbs, crumb_el = furniture.breadcrumb(tree)
-    prev, nxt, holders = furniture.prev_next(tree)
-    footer, footer_el = furniture.footer_line(tree)
+    prev, nxt, holders = furniture.prev_next(tree, texts)
+    footer, footer_el = furniture.footer_line(tree, texts)
     return Furniture(crumbs, crumb_el, prev, nxt, holders, footer, footer_el)
 
 
@@ -128,8 +131,9 @@ def extract(tree: lxml_html.HtmlElement, url: str, options: ExtractOptions | Non
 
 
 def _extract(tree: lxml_html.HtmlElement, url: str, options: ExtractOptions) -> Article:
-    meta = read_metadata(tree, url)
-    furn = read_furniture(tree)
+    texts = BodyText(tree, BODY_WORDS)  # one scan of the body's text for byline, 上一篇 and footer
+    meta = read_metadata(tree, url, texts)
+    furn = read_furniture(tree, texts)
     art = _article(url, meta, furn)
     block = main_block(tree, meta, furn, url, options)
     text = to_text(block) if block is not None else ""

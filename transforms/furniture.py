@@ -10,6 +10,7 @@ from lxml import html as lxml_html
 
 from .article import Attachment, Link
 from .script import squash
+from .textnodes import BodyText, texts_with
 
 ATTACHMENT_TYPES = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "zip", "rar", "ofd", "et", "ppt", "pptx",
                     "txt", "7z", "csv")
@@ -94,13 +95,20 @@ def attachments(root: lxml_html.HtmlElement,
     return out
 
 
-def prev_next(tree: lxml_html.HtmlElement) -> tuple[Link | None, Link | None, list[lxml_html.HtmlElement]]:
+PREV_NEXT_WORDS = ("上一", "下一", "上篇", "下篇")
+FOOTER_WORDS = ("ICP",)
+
+
+def _body_texts(tree: lxml_html.HtmlElement, words: tuple[str, ...], texts: BodyText | None) -> list:
+    return texts.with_words(words) if texts is not None else texts_with(tree, words, body=True)
+
+
+def prev_next(tree: lxml_html.HtmlElement, texts: BodyText | None = None
+              ) -> tuple[Link | None, Link | None, list[lxml_html.HtmlElement]]:
     """上一篇/下一篇 links and the elements that hold them (so content can leave them out)."""
     found: dict[str, Link] = {}
     holders = []
-    xpath = ("//body//text()[contains(., '上一') or contains(., '下一') or contains(., '上篇')"
-             " or contains(., '下篇')]")
-    for node in tree.xpath(xpath):
+    for node in _body_texts(tree, PREV_NEXT_WORDS, texts):
         m = _PREV_NEXT.match(node)
         if not m or len(node) > 200:
             continue
@@ -135,9 +143,10 @@ def _joined_labels(parts: list[str]) -> list[str]:
     return out
 
 
-def footer_line(tree: lxml_html.HtmlElement) -> tuple[str, lxml_html.HtmlElement | None]:
+def footer_line(tree: lxml_html.HtmlElement, texts: BodyText | None = None
+                ) -> tuple[str, lxml_html.HtmlElement | None]:
     """Site name, contact and ICP number from the block that carries the ICP备 number, kept short."""
-    for node in tree.xpath("//body//text()[contains(., 'ICP')]"):
+    for node in _body_texts(tree, FOOTER_WORDS, texts):
         el = node.getparent()
         for _ in range(4):
             parent = el.getparent()

@@ -15,6 +15,7 @@ from lxml import html as lxml_html
 from .byline import find_byline
 from .dates import parse_date
 from .script import cjk_ratio, squash
+from .textnodes import BodyText
 
 TITLE_KEYS = ("articletitle", "og:title", "twitter:title", "dc.title")
 PUBLISHED_KEYS = ("pubdate", "publishdate", "publish_date", "publishtime", "firstpublishedtime",
@@ -171,26 +172,29 @@ def _time_element(tree: lxml_html.HtmlElement) -> str:
     return ""
 
 
-def byline_fields(tree: lxml_html.HtmlElement, heading: lxml_html.HtmlElement | None) -> tuple[dict, object]:
-    """Look for the 来源/日期 line near the headline first, then anywhere in the body."""
+def byline_fields(tree: lxml_html.HtmlElement, heading: lxml_html.HtmlElement | None,
+                  texts: BodyText | None = None) -> tuple[dict, object]:
+    """Look for the 来源/日期 line near the headline first, then anywhere in the body (`texts`: the
+    body's shared text list, see `textnodes.BodyText`)."""
     scopes = []
     if heading is not None:
         scopes = [a for _, a in zip(range(3), heading.iterancestors(), strict=False) if a.tag != "html"]
     body = tree.find("body")
-    scopes.append(body if body is not None else tree)
     for scope in scopes:
         fields, el = find_byline(scope)
         if fields:
             return fields, el
-    return {}, None
+    if body is None:
+        return find_byline(tree)
+    return find_byline(body, texts)
 
 
-def read_metadata(tree: lxml_html.HtmlElement, url: str) -> Metadata:
+def read_metadata(tree: lxml_html.HtmlElement, url: str, texts: BodyText | None = None) -> Metadata:
     meta = meta_tags(tree)
     doc_parts = title_parts(_page_title(tree))
     site = _first(meta, SITE_KEYS) or (doc_parts[-1] if len(doc_parts) > 1 else "")
     title, heading = choose_title(tree, meta, site)
-    fields, byline = byline_fields(tree, heading)
+    fields, byline = byline_fields(tree, heading, texts)
     published = (parse_date(_first(meta, PUBLISHED_KEYS), compact=True) or parse_date(fields.get("date", ""))
                  or _time_element(tree) or parse_date(_first(meta, GENERIC_DATE_KEYS), compact=True)
                  or _near_heading(heading) or url_date(url))

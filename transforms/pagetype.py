@@ -54,11 +54,14 @@ def dated_entries(tree: lxml_html.HtmlElement) -> tuple[list[ListEntry], float]:
     texts: dict[lxml_html.HtmlElement, str] = {}  # item -> squashed text; links share items
     undated: set[lxml_html.HtmlElement] = set()
     for a in tree.iter("a"):
-        title, href = squash(a.text_content()) or squash(a.get("title") or ""), (a.get("href") or "").strip()
-        if len(title) < MIN_TITLE or not href or href.lower().startswith("javascript:"):
+        href = (a.get("href") or "").strip()
+        if not href or href.lower().startswith("javascript:"):
             continue
-        item = _item(a, texts)
+        item = _item(a, texts)  # before the title: most links sit in an item already decided
         if item is None or item in seen or item in undated or item.getparent() is None:
+            continue
+        title = squash(a.text_content()) or squash(a.get("title") or "")
+        if len(title) < MIN_TITLE:
             continue
         item_text = texts[item]
         date = parse_date(item_text)

@@ -168,7 +168,7 @@ class CJKDocument(Document):
     def transform_misused_divs_into_paragraphs(self) -> None:
         """Upstream serialises every child to look for block tags; walking the tree is much cheaper."""
         for elem in self.tags(self.html, "div"):
-            if not any(d.tag in BLOCK_TAGS for d in elem.iterdescendants() if isinstance(d.tag, str)):
+            if next(elem.iterdescendants(*BLOCK_TAGS), None) is None:  # the tag filter runs in C
                 elem.tag = "p"
         inline = {"a", "b", "cite", "code", "em", "font", "i", "small", "span", "strong", "sub", "sup", "u"}
         for elem in self.tags(self.html, "div"):
@@ -180,8 +180,8 @@ class CJKDocument(Document):
             for child in list(elem):
                 if child is paragraph:
                     continue
-                if child.tag == "br" or child.tag not in inline or any(
-                        d.tag in BLOCK_TAGS for d in child.iterdescendants() if isinstance(d.tag, str)):
+                if child.tag == "br" or child.tag not in inline or next(
+                        child.iterdescendants(*BLOCK_TAGS), None) is not None:
                     paragraph = None
                     continue
                 if paragraph is None:

@@ -31,3 +31,16 @@ def texts_with(root: etree._Element, words: Iterable[str], *, max_length: int | 
     if max_length is None:
         return [s for s in nodes if pattern.search(s)]
     return [s for s in nodes if len(s) <= max_length and pattern.search(s)]
+
+
+class BodyText:
+    """The body's text nodes holding any of `words`, listed once and shared by every furniture reader
+    (byline, 上一篇/下一篇, footer) instead of one scan of the whole page each."""
+
+    def __init__(self, tree: etree._Element, words: Iterable[str]) -> None:
+        self.nodes = texts_with(tree, words, body=True)
+
+    def with_words(self, words: Iterable[str], max_length: int | None = None) -> list:
+        """What `texts_with(tree, words, body=True, max_length=...)` returns, from the shared list."""
+        pattern = words_pattern(tuple(words))
+        return [s for s in self.nodes if (max_length is None or len(s) <= max_length) and pattern.search(s)]
