@@ -64,9 +64,9 @@ def _line_of(node: lxml_html.HtmlElement) -> str:
 def find_byline(scope: lxml_html.HtmlElement,
                 texts: BodyText | None = None) -> tuple[dict[str, str], lxml_html.HtmlElement | None]:
     """Fields from the first short line in `scope` that carries a known label, and its element.
-    `texts`, when given, is the body's shared text list and `scope` is the body."""
+    `texts`, when given, is the body's shared text list and `scope` lies in the body."""
     try:
-        nodes = (texts.with_words(WORDS, MAX_LINE) if texts is not None
+        nodes = (texts.within(scope, WORDS, MAX_LINE) if texts is not None
                  else texts_with(scope, WORDS, max_length=MAX_LINE))
     except Exception:  # noqa: BLE001 - a malformed tree has no byline
         return {}, None

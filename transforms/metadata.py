@@ -180,13 +180,13 @@ def byline_fields(tree: lxml_html.HtmlElement, heading: lxml_html.HtmlElement | 
     if heading is not None:
         scopes = [a for _, a in zip(range(3), heading.iterancestors(), strict=False) if a.tag != "html"]
     body = tree.find("body")
+    scopes.append(body if body is not None else tree)
     for scope in scopes:
-        fields, el = find_byline(scope)
+        shared = texts if body is not None and (scope is body or body in scope.iterancestors()) else None
+        fields, el = find_byline(scope, shared)
         if fields:
             return fields, el
-    if body is None:
-        return find_byline(tree)
-    return find_byline(body, texts)
+    return {}, None
 
 
 def read_metadata(tree: lxml_html.HtmlElement, url: str, texts: BodyText | None = None) -> Metadata:

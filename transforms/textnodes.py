@@ -44,3 +44,12 @@ class BodyText:
         """What `texts_with(tree, words, body=True, max_length=...)` returns, from the shared list."""
         pattern = words_pattern(tuple(words))
         return [s for s in self.nodes if (max_length is None or len(s) <= max_length) and pattern.search(s)]
+
+    def within(self, scope: etree._Element, words: Iterable[str], max_length: int | None = None) -> list:
+        """`with_words` limited to the text inside `scope`, an element of the body."""
+        out = []
+        for s in self.with_words(words, max_length):
+            holder = s.getparent()  # a tail belongs to the holder's parent, so the holder must be inside
+            if (holder is scope and not s.is_tail) or any(a is scope for a in holder.iterancestors()):
+                out.append(s)
+        return out
