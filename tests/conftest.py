@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from proxy import config as config_mod
 from proxy.server import create_app
@@ -13,6 +15,11 @@ from tests.support.servers import MapResolver, ThreadServer, free_port
 from tests.support.upstream_app import make_upstream_app
 
 TEST_DOMAIN = "test.gov.cn"
+
+# CI explores the same examples every run (a red CI must be reproducible); developers get fresh ones.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 
 def test_config(upstream_port: int, **overrides: object) -> config_mod.Config:

@@ -58,13 +58,18 @@ def absolutize(tree: lxml_html.HtmlElement, url: str) -> str:
             if value is None:
                 continue
             if kind == "srcset":
-                el.set(attr, ", ".join(_join_candidate(base, c) for c in value.split(",") if c.strip()))
+                new = ", ".join(_join_candidate(base, c) for c in value.split(",") if c.strip())
             elif kind == "refresh":
                 m = _REFRESH.match(value)
-                if m and (el.get("http-equiv") or "").lower() == "refresh":
-                    el.set(attr, f"{m.group(1)};url={resolve(base, m.group(3))}")
+                if not m or (el.get("http-equiv") or "").lower() != "refresh":
+                    continue
+                new = f"{m.group(1)};url={resolve(base, m.group(3))}"
             else:
-                el.set(attr, resolve(base, value))
+                new = resolve(base, value)
+            try:
+                el.set(attr, new)
+            except ValueError:  # control characters (from entities like &#1;): no browser would follow it
+                del el.attrib[attr]
     return base
 
 
