@@ -115,13 +115,18 @@ def is_noise_name(el: lxml_html.HtmlElement) -> bool:
 
 def noise_named(root: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
     """Descendants of `root` that `is_noise_name`, in document order (one walk, one regex per name)."""
-    pattern = _noise_name_re(rules().noise_tokens)
     out = []
     for el in root.iterdescendants():
         cls, ident = el.get("class"), el.get("id")
-        if (cls or ident) and pattern.search(f"{cls or ''} {ident or ''}".lower()):
+        if (cls or ident) and _noisy(f"{cls or ''} {ident or ''}"):
             out.append(el)
     return out
+
+
+@lru_cache(maxsize=4096)
+def _noisy(names: str) -> bool:
+    """Pages repeat a few class names on many elements: each is matched once."""
+    return bool(_noise_name_re(rules().noise_tokens).search(names.lower()))
 
 
 def is_noise_line(text: str) -> bool:

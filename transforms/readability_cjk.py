@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
+from functools import lru_cache
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -37,6 +38,13 @@ def is_data_table(table: lxml_html.HtmlElement) -> bool:
         return False
     widths = {len(r.findall("td")) for r in rows[1:]}
     return len(widths) <= 2 and max(widths, default=0) >= 2
+
+
+@lru_cache(maxsize=4096)
+def _unlikely_names(names: str) -> bool:
+    """Upstream's class/id test; pages repeat a few names on many elements, so it is remembered."""
+    return bool(REGEXES["unlikelyCandidatesRe"].search(names)) and not REGEXES["okMaybeItsACandidateRe"].search(
+        names)
 
 
 def _link_share(el: lxml_html.HtmlElement) -> float:
@@ -107,13 +115,11 @@ class CJKDocument(Document):
 
     def remove_unlikely_candidates(self) -> None:
         """Upstream's rule; the class/id test runs before any XPath, on one walk of the elements."""
-        unlikely, maybe = REGEXES["unlikelyCandidatesRe"], REGEXES["okMaybeItsACandidateRe"]
         for elem in list(self.html.iterdescendants(etree.Element)):
             cls, ident = elem.get("class"), elem.get("id")
             if not cls and not ident:
                 continue
-            names = f"{cls or ''} {ident or ''}"
-            if (unlikely.search(names) and not maybe.search(names) and elem.tag not in ("html", "body")
+            if (_unlikely_names(f"{cls or ''} {ident or ''}") and elem.tag not in ("html", "body")
                     and not elem.xpath("ancestor-or-self::pre | ancestor-or-self::code")
                     and not elem.xpath("descendant-or-self::main | descendant-or-self::article | "
                                        "descendant-or-self::math")):
