@@ -1,5 +1,5 @@
-"""aiohttp middlewares, declared once in order (order is behaviour): access log, errors, loop refusal,
-rate limit; security headers go on every response as it is prepared (streamed ones too)."""
+"""aiohttp middlewares, declared once in order (order is behaviour): access log, errors, admission (loop
+refusal, rate limit); security headers go on every response as it is prepared (streamed ones too)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from aiohttp import web
 from transforms.pages import render_error
 
 from . import urlscheme
+from .access_log import AccessLog
 from .errors import Forbidden, ProxyError, RateLimited
 from .upstream import VIA_TOKEN
 
@@ -19,7 +20,7 @@ from .upstream import VIA_TOKEN
 METRIC_SECTIONS = frozenset({"read", "elder", "a11y", "text", "orig", "home", "go", "static", "asset", "api",
                              "audio", "healthz", "metrics", "settings"})
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-access_log = logging.getLogger("a11y_proxy.access")
+ACCESS_LOG = web.AppKey("access_log", AccessLog)
 log = logging.getLogger("a11y_proxy")
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'{inline}; img-src 'self' data:; "
@@ -62,9 +63,8 @@ async def access(request: web.Request, handler: Handler) -> web.StreamResponse:
         metrics = request.app.get("metrics")
         if metrics is not None:
             metrics.count_request(mode if mode in METRIC_SECTIONS else "other", status)
-        access_log.info("method=%s path=%s status=%d ms=%.1f reason=%s", request.method,
-                        request.path[:200].encode("unicode_escape").decode("ascii"), status,
-                        (time.perf_counter() - start) * 1000, request.get("reason", "-"))
+        request.app[ACCESS_LOG].add(request.method, request.path, status, (time.perf_counter() - start) * 1000,
+                                    request.get("reason", "-"))
 
 
 # Upstream bytes we stream through (attachments) are never a page of ours: as a document they get no script,
@@ -114,14 +114,6 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
                               request)
 
 
-@web.middleware
-async def no_loops(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """A request that carries our own Via token is one of our upstream fetches come back: refuse it."""
-    if VIA_TOKEN in request.headers.get("Via", ""):
-        raise Forbidden("不能通过代理访问代理自身。", "The proxy cannot fetch its own pages.", reason="request loop")
-    return await handler(request)
-
-
 class TokenBuckets:
     """Per-client request budget: `burst` at once, refilled at `per_minute`."""
 
@@ -144,9 +136,14 @@ class TokenBuckets:
         return True
 
 
-def rate_limit(buckets: TokenBuckets, client_of: Callable[[web.Request], str]) -> Callable:
+def admission(buckets: TokenBuckets, client_of: Callable[[web.Request], str]) -> Callable:
+    """Who may come in: not our own upstream fetches come back (they carry our Via token), and no client
+    over its rate (one middleware for both: each layer costs every request)."""
+
     @web.middleware
     async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if VIA_TOKEN in request.headers.get("Via", ""):
+            raise Forbidden("不能通过代理访问代理自身。", "The proxy cannot fetch its own pages.", reason="request loop")
         if request.path.startswith("/static/") or request.path in ("/healthz", "/metrics"):
             return await handler(request)
         if not buckets.take(client_of(request)):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -37,11 +36,6 @@ class Source:
 
     fetched: Fetched
     stale_since: float | None = None  # set when served from cache because upstream failed
-    digest: str = ""  # of the body, computed once when fetched and kept in the cache entry
-
-    @property
-    def body_digest(self) -> str:
-        return self.digest or _digest(self.fetched.body)
 
 
 class PageService:
@@ -94,28 +88,26 @@ class PageService:
         cached = await self.cache.get(key)
         if cached is not None and cached.fresh:
             self._count["page", "hit"].inc()
-            return Source(_fetched_from(cached), digest=cached.meta.get("digest", ""))
+            return Source(_fetched_from(cached))
         self._count["page", "miss"].inc()
         async with self.cache.lock(key):
             again = await self.cache.get(key)
             if again is not None and again.fresh:
-                return Source(_fetched_from(again), digest=again.meta.get("digest", ""))
+                return Source(_fetched_from(again))
             try:
                 result = await self._fetch(url, passthrough, client)
             except ProxyError as e:
                 if cached is not None and e.status in (502, 503, 504):
                     log.info("serving stale copy of %s: %s", url, e.log_reason)
-                    return Source(_fetched_from(cached), stale_since=cached.stored_at,
-                                  digest=cached.meta.get("digest", ""))
+                    return Source(_fetched_from(cached), stale_since=cached.stored_at)
                 raise
             if not isinstance(result, Fetched):
                 return result
-            digest = _digest(result.body)
             if not result.no_store:
                 await self.cache.set(key, Entry(result.body, {"url": result.url, "headers": result.headers,
-                                                               "status": result.status, "digest": digest},
+                                                               "status": result.status},
                                                 ttl=self.cfg.cache.ttl))
-            return Source(result, digest=digest)
+            return Source(result)
 
     async def _fetch(self, url: URL, passthrough: PassThrough, client: str | None) -> Fetched | Any:
         if self.fetch_slots.locked():
@@ -148,21 +140,28 @@ class PageService:
         self.metrics.upstream_bytes.inc(len(fetched.body))
         return fetched
 
-    async def render(self, src: Source, mode: str, settings: Settings, ui_lang: str) -> tuple[bytes, str]:
+    def view_key(self, url: URL, mode: str, settings: Settings, ui_lang: str) -> str:
+        """A rendered page: everything that changes the output is in the key, nothing of the user's else."""
+        return f"out:{__version__}:{mode}:{settings.key()}:{ui_lang}:{self.audio_available}:{url}"
+
+    async def cached_view(self, key: str) -> tuple[bytes, str] | None:
+        """The rendered page while fresh: it lives no longer than the page it was made from (same TTL, made
+        after it), so a hit needs no look at the page itself. This is the whole of a cached request."""
+        hit = await self.cache.get(key)
+        if hit is not None and hit.fresh:
+            self._count["output", "hit"].inc()
+            return hit.body, hit.meta["media_type"]
+        self._count["output", "miss"].inc()
+        return None
+
+    async def render(self, src: Source, mode: str, settings: Settings, ui_lang: str, key: str
+                     ) -> tuple[bytes, str]:
         f = src.fetched
         note = ""
         if src.stale_since:
             stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(src.stale_since))
             note = f"此页面为缓存版本，时间 {stamp}（原网站暂时无法访问）。" if ui_lang == "zh" else \
                 f"This is a cached copy from {stamp}; the original site cannot be reached right now."
-        digest = src.body_digest
-        key = f"out:{__version__}:{mode}:{settings.key()}:{ui_lang}:{self.audio_available}:{f.url}:{digest}"
-        if not note:
-            hit = await self.cache.get(key)
-            if hit is not None and hit.fresh:
-                self._count["output", "hit"].inc()
-                return hit.body, hit.meta["media_type"]
-            self._count["output", "miss"].inc()
         ctx = self.context(f.url, mode, settings, ui_lang, note)
         start = time.perf_counter()
         rendered = await self.pool.run(jobs.render_page, f.body, f.headers.get("content-type", ""), ctx,
@@ -178,10 +177,6 @@ class PageService:
         ctx = self.context(f.url, "read", Settings(), ui_lang)
         return await self.pool.run(jobs.extract_page, f.body, f.headers.get("content-type", ""), ctx,
                                    self.cfg.modes["api"])
-
-
-def _digest(body: bytes) -> str:
-    return hashlib.sha256(body).hexdigest()[:16]
 
 
 def _host_allowed(guard: Guard, sample_enabled: bool, host: str) -> bool:

@@ -18,18 +18,19 @@ from transforms.context import MODES
 from transforms.pages import render_home
 
 from . import __version__, routes_audio, routes_settings, sample, urlscheme
+from .access_log import AccessLog
 from .cache import make_cache
 from .config import Config
 from .errors import BadURL, TooLarge, UpstreamFailed
 from .guard import Guard
 from .metrics import Metrics
 from .middlewares import (
+    ACCESS_LOG,
     TokenBuckets,
     access,
+    admission,
     errors,
-    no_loops,
     on_prepare,
-    rate_limit,
     ui_lang,
 )
 from .pageservice import PageService, Source
@@ -104,14 +105,22 @@ async def page(request: web.Request) -> web.StreamResponse:
     svc = request.app[SERVICES]
     cfg = request.app[CONFIG]
     url = svc.check(urlscheme.target_from_path(request.raw_path, mode, cfg.server.max_url_length))
+    settings, lang = settings_of(request), ui_lang(request)
+    request["orig_mode"] = mode == "orig"
+    key = svc.view_key(url, mode, settings, lang)
+    view = await svc.cached_view(key)
+    if view is not None:
+        return page_response(*view)
     src = await svc.source(url, lambda resp, head: passthrough(request, resp, head, cfg.upstream.max_passthrough_bytes),
                            client_address(request))
     if not isinstance(src, Source):
         return src
     if sample.is_sample(url) and not sample.is_html(src.fetched):
         return sample_file(url)
-    request["orig_mode"] = mode == "orig"
-    body, media_type = await svc.render(src, mode, settings_of(request), ui_lang(request))
+    return page_response(*await svc.render(src, mode, settings, lang, key))
+
+
+def page_response(body: bytes, media_type: str) -> web.Response:
     return web.Response(body=body, content_type=media_type, charset="utf-8",
                         headers={"Cache-Control": "private, max-age=60", "Vary": "Cookie, Accept-Language"})
 
@@ -200,11 +209,12 @@ async def metrics(request: web.Request) -> web.Response:
 def create_app(cfg: Config, resolver: aiohttp.abc.AbstractResolver | None = None) -> web.Application:
     buckets = TokenBuckets(cfg.server.rate_limit_per_minute, cfg.server.rate_limit_burst)
     app = web.Application(
-        middlewares=[access, errors, no_loops, rate_limit(buckets, client_address)],
+        middlewares=[access, errors, admission(buckets, client_address)],
         client_max_size=64 * 1024,
         handler_args={"max_line_size": cfg.server.max_url_length + 64, "max_field_size": 8190},
     )
     app[CONFIG] = cfg
+    app[ACCESS_LOG] = AccessLog(logging.getLogger("a11y_proxy.access"))
     app["metrics"] = Metrics()
 
     async def services(app: web.Application):  # cleanup context: one of each for the app's lifetime
@@ -216,7 +226,8 @@ def create_app(cfg: Config, resolver: aiohttp.abc.AbstractResolver | None = None
         app[SERVICES] = PageService(cfg, guard, upstream, cache, pool, app["metrics"])
         try:
             await pool.warm_up()
-            yield
+            async with app[ACCESS_LOG].running():
+                yield
         finally:
             await upstream.close()
             await cache.close()

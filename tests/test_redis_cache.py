@@ -247,11 +247,13 @@ async def test_stale_copy_from_other_instance_when_site_fails(shared: tuple[dict
     state, site, (p1, p2) = shared
     status, _ = await fetch(f"{p1.url}/elder/{site}/slow/stale")
     assert status == 200 and state["stale"] == 1
-    # age the stored page past its ttl (as time would), then take the site down
+    # age the stored page and its rendered views past their ttl (as time would), then take the site down
     client = redis.asyncio.from_url(redis_url)
-    key = f"shared:page:{site}/slow/stale"
-    entry = loads(await client.get(key))
-    await client.set(key, dumps(dataclasses.replace(entry, stored_at=entry.stored_at - 10_000)))
+    keys = [k async for k in client.scan_iter(match=f"shared:*{site}/slow/stale")]
+    assert len(keys) >= 2  # the page and its elder view
+    for key in keys:
+        entry = loads(await client.get(key))
+        await client.set(key, dumps(dataclasses.replace(entry, stored_at=entry.stored_at - 10_000)))
     await client.aclose()
     state["down"] = True
     try:
