@@ -235,6 +235,8 @@ def create_app(cfg: Config, resolver: aiohttp.abc.AbstractResolver | None = None
 
     app.cleanup_ctx.append(services)
     app.on_response_prepare.append(on_prepare)  # security headers on streamed responses too
+    # the page route first: it is nearly every request, and aiohttp tries dynamic routes in order
+    app.router.add_get(r"/{mode:(read|elder|a11y|text|orig)}/{url:.*}", page)
     app.router.add_get("/", home)
     app.router.add_get("/go", go)
     app.router.add_get("/static/{name}", static)
@@ -244,5 +246,4 @@ def create_app(cfg: Config, resolver: aiohttp.abc.AbstractResolver | None = None
     app.router.add_get("/metrics", metrics)
     routes_audio.setup(app)
     routes_settings.setup(app)
-    app.router.add_get(r"/{mode:(read|elder|a11y|text|orig)}/{url:.*}", page)
     return app
