@@ -31,6 +31,7 @@ from .middlewares import (
     admission,
     errors,
     on_prepare,
+    page_headers,
     ui_lang,
 )
 from .pageservice import PageService, Source
@@ -110,19 +111,18 @@ async def page(request: web.Request) -> web.StreamResponse:
     key = svc.view_key(url, mode, settings, lang)
     view = await svc.cached_view(key)
     if view is not None:
-        return page_response(*view)
+        return page_response(*view, orig=mode == "orig")
     src = await svc.source(url, lambda resp, head: passthrough(request, resp, head, cfg.upstream.max_passthrough_bytes),
                            client_address(request))
     if not isinstance(src, Source):
         return src
     if sample.is_sample(url) and not sample.is_html(src.fetched):
         return sample_file(url)
-    return page_response(*await svc.render(src, mode, settings, lang, key))
+    return page_response(*await svc.render(src, mode, settings, lang, key), orig=mode == "orig")
 
 
-def page_response(body: bytes, media_type: str) -> web.Response:
-    return web.Response(body=body, content_type=media_type, charset="utf-8",
-                        headers={"Cache-Control": "private, max-age=60", "Vary": "Cookie, Accept-Language"})
+def page_response(body: bytes, media_type: str, orig: bool) -> web.Response:
+    return web.Response(body=body, content_type=media_type, charset="utf-8", headers=page_headers(orig))
 
 
 async def passthrough(request: web.Request, resp: aiohttp.ClientResponse, head: bytes, cap: int,

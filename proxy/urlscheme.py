@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import quote
 
 from transforms.context import FONT_STEPS, MODES, THEMES, Settings
@@ -22,6 +23,7 @@ def target_from_path(raw_path: str, mode: str, max_length: int) -> str:
     return normalise_target(rest)
 
 
+@lru_cache(maxsize=4096)  # the same pages are asked for again and again
 def normalise_target(rest: str) -> str:
     rest = rest.strip()
     if not rest:
