@@ -8,6 +8,7 @@ from __future__ import annotations
 STRINGS: dict[str, dict[str, str]] = {
     "zh": {
         "lang": "zh-CN",
+        "colon": "：",
         "skip": "跳到正文",
         "home": "首页",
         "proxy_home": "无障碍代理首页",
@@ -124,6 +125,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "en": {
         "lang": "en",
+        "colon": ": ",
         "skip": "Skip to content",
         "home": "Home",
         "proxy_home": "Proxy home page",
