@@ -131,11 +131,15 @@ def extract(tree: lxml_html.HtmlElement, url: str, options: ExtractOptions | Non
 
 
 def _extract(tree: lxml_html.HtmlElement, url: str, options: ExtractOptions) -> Article:
+    # lxml makes a Python proxy (and runs lxml.html's class lookup) each time an element is visited
+    # with no proxy alive; holding one per element keeps every later pass from paying that again.
+    alive = list(tree.iter())
     texts = BodyText(tree, BODY_WORDS)  # one scan of the body's text for byline, 上一篇 and footer
     meta = read_metadata(tree, url, texts)
     furn = read_furniture(tree, texts)
     art = _article(url, meta, furn)
     block = main_block(tree, meta, furn, url, options)
+    alive += block.iter() if block is not None else ()
     text = to_text(block) if block is not None else ""
     page_type, entries, groups = classify(text, tree, options.page_type)
     art.page_type = page_type  # type: ignore[assignment]

@@ -61,10 +61,12 @@ class CJKDocument(Document):
                          positive_keywords=EDITOR_CLASSES)
         self.source = body
         self._link_lengths: dict[lxml_html.HtmlElement, float] | None = None
+        self._alive: list = []
 
     def _html(self, force: bool = False) -> lxml_html.HtmlElement:
         if force or self.html is None:
             self.html = copy.deepcopy(self.source)
+            self._alive = list(self.html.iter())  # proxies kept for the passes (see extract._extract)
         return self.html
 
     def block(self) -> lxml_html.HtmlElement | None:

@@ -91,6 +91,7 @@ def drop_noise(root: lxml_html.HtmlElement) -> None:
 
 def working_copy(source: lxml_html.HtmlElement, marked: Iterable[lxml_html.HtmlElement]) -> lxml_html.HtmlElement:
     dup = copy_without(source, marked)
+    alive = list(dup.iter())  # noqa: F841 - proxies kept for the passes below (see extract._extract)
     drop_scripts(dup)
     drop_hidden(dup)
     drop_noise(dup)
