@@ -68,14 +68,6 @@ def trim_silence(pcm: bytes, rate: int, threshold: int = 200, margin: float = 0.
     return samples[max(0, start - keep): min(len(samples), end + keep)].tobytes()
 
 
-def duration(data: bytes, fmt: str) -> float:
-    """Playing time in seconds of an encoded file (WAV header, or MP3 frame headers)."""
-    if fmt == "wav":
-        pcm, rate = read_wav(data)
-        return len(pcm) / SAMPLE_WIDTH / rate
-    return mp3_info(data)["seconds"]
-
-
 # MPEG audio frame header tables (ISO 11172-3 / 13818-3), layer III only.
 _KBPS = {1: [0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320],
          2: [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160]}

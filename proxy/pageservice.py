@@ -32,7 +32,8 @@ CHECKED_URLS, CHECKED_MAX_LENGTH = 2048, 1024  # remembered guard verdicts (clea
 
 @dataclass
 class Source:
-    """An upstream HTML page as bytes, or None in `fetched` when the URL is not HTML (pass it through)."""
+    """An upstream HTML page as bytes. (A URL that is not HTML never becomes a Source: `source()` returns
+    what its passthrough callback made of it instead.)"""
 
     fetched: Fetched
     stale_since: float | None = None  # set when served from cache because upstream failed

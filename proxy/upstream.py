@@ -102,7 +102,6 @@ class Upstream:
         self._resolver = resolver
         self.session: aiohttp.ClientSession | None = None
         self.connector: GuardedConnector | None = None
-        self.in_flight = 0
 
     async def start(self) -> None:
         t = self.cfg.timeout
@@ -141,7 +140,6 @@ class Upstream:
         `client` (the user's address) is sent as X-Forwarded-For only when the operator configured it."""
         assert self.session is not None, "Upstream.start() was not called"
         url = self.guard.check_url(raw_url)
-        self.in_flight += 1
         resp: aiohttp.ClientResponse | None = None
         try:
             for _hop in range(self.cfg.max_redirects + 1):
@@ -182,7 +180,6 @@ class Upstream:
             raise UpstreamFailed("无法从原网站获取页面。", "The page could not be fetched from the site.",
                                  reason=f"upstream error: {e.__class__.__name__}") from None
         finally:
-            self.in_flight -= 1
             if resp is not None:
                 resp.release()
 

@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 from urllib.parse import quote
 
-from transforms.context import FONT_STEPS, MODES, THEMES, Settings
+from transforms.context import FONT_STEPS, THEMES, Settings
 
 from .errors import BadURL
 
@@ -70,7 +70,3 @@ def parse_settings(cookie: str | None) -> Settings:
 
 def settings_cookie(s: Settings) -> str:
     return f"f{s.font_step}.t{s.theme}.l{s.line_spacing}.s{s.speech}.r{s.rate}"
-
-
-def is_mode(name: str) -> bool:
-    return name in MODES

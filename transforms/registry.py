@@ -7,7 +7,7 @@ change the tree it is given; it must not touch anything else.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from lxml import html as lxml_html
 
@@ -21,7 +21,6 @@ class Page:
     article: Article | None = None
     output: str | None = None  # the final HTML or text, set by a render transform
     media_type: str = "text/html"
-    notes: list[str] = field(default_factory=list)
     base: str = ""  # the URL relative links resolve against (the final URL, or the page's <base href>)
 
 
