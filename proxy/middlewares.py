@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from aiohttp import web
 
+from transforms.context import Settings
 from transforms.pages import render_error
 
 from . import urlscheme
@@ -46,13 +47,20 @@ def _ui_lang(accept_language: str) -> str:
     return "zh"
 
 
+_parse_settings = lru_cache(maxsize=512)(urlscheme.parse_settings)  # Settings is frozen: shareable
+
+
+def settings_of(request: web.Request) -> Settings:
+    """The reader's settings from their cookie (every page, error page and audio rate depends on them)."""
+    return _parse_settings(request.cookies.get(urlscheme.SETTINGS_COOKIE))
+
+
 def error_response(status: int, zh: str, en: str, request: web.Request, headers: dict[str, str] | None = None
                    ) -> web.Response:
     wants_json = "application/json" in request.headers.get("Accept", "")
     if request.path.startswith("/api/") or (request.path.startswith("/audio/") and wants_json):
         return web.json_response({"error": en, "error_zh": zh, "status": status}, status=status, headers=headers)
-    settings = urlscheme.parse_settings(request.cookies.get(urlscheme.SETTINGS_COOKIE))
-    body = render_error(status, zh, en, ui_lang(request), settings)
+    body = render_error(status, zh, en, ui_lang(request), settings_of(request))
     return web.Response(text=body, status=status, content_type="text/html", charset="utf-8", headers=headers)
 
 

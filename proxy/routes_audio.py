@@ -24,6 +24,7 @@ from .audio_encode import FORMATS, MEDIA_TYPES
 from .byteranges import Unsatisfiable, parse_range
 from .cache import Entry
 from .errors import BadURL, ProxyError, UpstreamFailed
+from .middlewares import settings_of, ui_lang
 from .speech import RATE_MAX, RATE_MIN, SpeechFailed, SpeechService, audio_filename
 
 SPEECH = web.AppKey("speech", SpeechService)
@@ -109,7 +110,6 @@ async def segment(request: web.Request) -> web.StreamResponse:
 
 async def _article_speech(request: web.Request) -> tuple[SpeechService, SpeechText, str]:
     """The speech service (once it works) and the SpeechText of the page in ?url=, cached with the page."""
-    from .middlewares import ui_lang
     from .server import SERVICES
 
     speech = request.app[SPEECH]
@@ -154,8 +154,6 @@ def _rate(request: web.Request, speech: SpeechService) -> int:
     """?rate= in words per minute, else the reader's 语速 step from the settings cookie."""
     raw = request.query.get("rate")
     if raw is None:
-        from .server import settings_of
-
         return speech.rate_for(settings_of(request).rate)
     if not raw.isdigit() or not RATE_MIN <= int(raw) <= RATE_MAX:
         raise BadURL(f"语速应为 {RATE_MIN} 到 {RATE_MAX} 之间的整数。",

@@ -9,7 +9,7 @@ from transforms.context import MODES, Settings
 from transforms.pages import render_settings
 
 from . import urlscheme
-from .middlewares import ui_lang
+from .middlewares import settings_of, ui_lang
 
 MODE_COOKIE = "a11y_mode"  # the default mode the home page preselects
 MAX_AGE = 365 * 24 * 3600
@@ -44,8 +44,7 @@ async def settings_page(request: web.Request) -> web.Response:
         for name, value in ((urlscheme.SETTINGS_COOKIE, urlscheme.settings_cookie(settings)), (MODE_COOKIE, mode)):
             resp.set_cookie(name, value, path="/", max_age=MAX_AGE, samesite="Lax")
         return resp
-    settings = urlscheme.parse_settings(request.cookies.get(urlscheme.SETTINGS_COOKIE))
-    body = render_settings(ui_lang(request), settings, request.cookies.get(MODE_COOKIE, "elder"), back,
+    body = render_settings(ui_lang(request), settings_of(request), request.cookies.get(MODE_COOKIE, "elder"), back,
                            saved=request.query.get("saved") == "1")
     return web.Response(text=body, content_type="text/html", headers={"Cache-Control": "no-store"})
 

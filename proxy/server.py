@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 import mimetypes
@@ -32,6 +31,7 @@ from .middlewares import (
     errors,
     on_prepare,
     page_headers,
+    settings_of,
     ui_lang,
 )
 from .pageservice import PageService, Source
@@ -66,18 +66,11 @@ def client_address(request: web.Request) -> str:
     return peer
 
 
-_parse_settings = functools.lru_cache(maxsize=512)(urlscheme.parse_settings)  # Settings is frozen: shareable
-
-
-def settings_of(request: web.Request):  # -> transforms.context.Settings
-    return _parse_settings(request.cookies.get(urlscheme.SETTINGS_COOKIE))
-
-
 async def home(request: web.Request) -> web.Response:
     cfg = request.app[CONFIG]
     links = [(m, urlscheme.proxied(sample.SAMPLE_ARTICLE, m)) for m in MODES] if cfg.sample.enabled else []
     body = render_home(ui_lang(request), links, settings_of(request), origin=f"{request.scheme}://{request.host}",
-                       default_mode=request.cookies.get("a11y_mode", "elder"))
+                       default_mode=request.cookies.get(routes_settings.MODE_COOKIE, "elder"))
     return web.Response(text=body, content_type="text/html")
 
 
