@@ -30,7 +30,7 @@ from .textnodes import BodyText
 from .workcopy import copy_without, drop_hidden, drop_noise, drop_scripts, working_copy
 
 log = logging.getLogger(__name__)
-BODY_WORDS = (*BYLINE_WORDS, *furniture.PREV_NEXT_WORDS, *furniture.FOOTER_WORDS)
+BODY_WORDS = (*BYLINE_WORDS, *furniture.PREV_NEXT_WORDS, *furniture.FOOTER_WORDS, *furniture.CRUMB_WORDS)
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class Furniture:
 
 
 def read_furniture(tree: lxml_html.HtmlElement, texts: BodyText | None = None) -> Furniture:
-    crumbs, crumb_el = furniture.breadcrumb(tree)
+    crumbs, crumb_el = furniture.breadcrumb(tree, texts)
     prev, nxt, holders = furniture.prev_next(tree, texts)
     footer, footer_el = furniture.footer_line(tree, texts)
     return Furniture(crumbs, crumb_el, prev, nxt, holders, footer, footer_el)

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from urllib.parse import unquote, urlsplit
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from .article import Attachment, Link
@@ -23,8 +24,7 @@ _ATTACHMENT_LABEL = re.compile(r"附件|相关下载|附件下载|文件下载|A
 _ICP = re.compile(r"[\u4e00-\u9fff]ICP备\s*\d+号(?:-\d+)?|ICP\s*证\s*[\u4e00-\u9fff]?\d+号?")
 _POLICE = re.compile(r"[\u4e00-\u9fff]公网安备\s*\d+号?")
 _FOOTER_PARTS = re.compile(r"(主办单位|主办|承办单位|承办|版权所有|地址|电话|联系电话|邮编|网站标识码|Copyright|©)")
-CRUMB_XPATH = ("//body//text()[contains(., '位置')] | //*[contains(@class, 'crumb') or contains(@id, 'crumb')"
-               " or contains(@class, 'Crumb')]")
+CRUMB_WORDS = ("位置",)
 
 
 def _links(el: lxml_html.HtmlElement) -> list[Link]:
@@ -36,9 +36,45 @@ def _links(el: lxml_html.HtmlElement) -> list[Link]:
     return out
 
 
-def breadcrumb(tree: lxml_html.HtmlElement) -> tuple[list[Link], lxml_html.HtmlElement | None]:
+def _crumb_named(tree: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
+    """`//*[contains(@class, 'crumb') or contains(@id, 'crumb') or contains(@class, 'Crumb')]` in one
+    walk (libxml2's XPath is several times slower at testing attributes on every element)."""
+    out = []
+    for el in tree.getroottree().getroot().iter(etree.Element):
+        cls = el.get("class")
+        if cls is not None and ("crumb" in cls or "Crumb" in cls):
+            out.append(el)
+            continue
+        ident = el.get("id")
+        if ident is not None and "crumb" in ident:
+            out.append(el)
+    return out
+
+
+def document_order(texts: list, elements: list[lxml_html.HtmlElement]) -> list:
+    """Text nodes (smart strings) and elements of one document, each list already in document order,
+    merged as an XPath union orders them."""
+    if not texts or not elements:
+        return texts or elements
+    pos = {el: i for i, el in enumerate(elements[0].getroottree().getroot().iter())}
+
+    def key(node: object) -> tuple[int, int]:
+        if isinstance(node, etree._Element):
+            return pos[node], 0
+        holder = node.getparent()  # type: ignore[attr-defined]
+        if not node.is_tail:  # type: ignore[attr-defined]
+            return pos[holder], 1  # after its element, before the first child
+        while len(holder):  # a tail follows the last element of its element's subtree
+            holder = holder[-1]
+        return pos[holder], 2
+
+    return sorted([*texts, *elements], key=key)  # stable: nested tails keep their order
+
+
+def breadcrumb(tree: lxml_html.HtmlElement, texts: BodyText | None = None
+               ) -> tuple[list[Link], lxml_html.HtmlElement | None]:
     """(links, element) of the 当前位置 trail (or a class-marked breadcrumb)."""
-    for node in tree.xpath(CRUMB_XPATH):
+    for node in document_order(_body_texts(tree, CRUMB_WORDS, texts), _crumb_named(tree)):
         el = node if isinstance(node, lxml_html.HtmlElement) else node.getparent()
         if el is None or (not isinstance(node, lxml_html.HtmlElement) and not _CRUMB_LABEL.match(node)):
             continue

@@ -101,3 +101,40 @@ def test_step_options_from_config_mapping() -> None:
     ctx = Context(url=URL, options={"extract": {"min_article_length": 100000}})
     art = extract_article(f"<html><body><h1>标题</h1>{BODY}</body></html>", ctx, ["extract"])
     assert art.extraction == "fallback"  # the threshold from config was applied
+
+
+# -- walks that replace XPath unions must select the same nodes in the same order ------------------
+_CRUMB_UNION = ("//body//text()[contains(., '位置')] | //*[contains(@class, 'crumb') or contains(@id, 'crumb')"
+                " or contains(@class, 'Crumb')]")
+_HEADING_UNION = ("//h1 | //h2 | //h3 | //*[contains(@class, 'title') or contains(@id, 'title')"
+                  " or contains(@class, 'Title') or contains(@class, 'headline')]")
+_NESTED = ("<html><head><title class='title'>t</title></head><body><div class='crumb'>a<p>当前位置"
+           "<b class='crumb'>x</b>位置1</p>位置2<span id='crumbs'>位置3</span><h2>h</h2></div>位置4"
+           "<i class='Crumb'></i><h1 id='subtitle'>y</h1><p class='Title headline'>z</p></body></html>")
+
+
+def _node(n: object) -> tuple:
+    from lxml import etree
+
+    return (n,) if isinstance(n, etree._Element) else (str(n), n.getparent(), n.is_tail)  # type: ignore[attr-defined]
+
+
+def test_breadcrumb_candidates_in_xpath_union_order() -> None:
+    from lxml import html as lxml_html
+
+    from transforms import furniture
+    from transforms.textnodes import BodyText
+
+    tree = lxml_html.document_fromstring(_NESTED)
+    found = furniture.document_order(furniture._body_texts(tree, furniture.CRUMB_WORDS, BodyText(tree, ["位置"])),
+                                     furniture._crumb_named(tree))
+    assert [_node(n) for n in found] == [_node(n) for n in tree.xpath(_CRUMB_UNION)]
+
+
+def test_heading_candidates_in_xpath_union_order() -> None:
+    from lxml import html as lxml_html
+
+    from transforms.metadata import heading_candidates
+
+    tree = lxml_html.document_fromstring(_NESTED)
+    assert heading_candidates(tree.find("body")) == tree.xpath(_HEADING_UNION)
