@@ -22,7 +22,7 @@ from .errors import Busy, ProxyError, UpstreamFailed, UpstreamTimeout
 from .guard import Guard
 from .metrics import Metrics
 from .render_pool import RenderPool
-from .upstream import KEPT_RESPONSE_HEADERS, Fetched, Upstream, check_page_body, looks_like_html
+from .upstream import Fetched, Upstream, check_page_body, looks_like_html, media_type
 
 PassThrough = Callable[[aiohttp.ClientResponse, bytes], Awaitable[Any]]
 
@@ -122,13 +122,11 @@ class PageService:
                     async with self.upstream.open(url, client) as resp:
                         _check_status(resp.status)
                         head = await resp.content.read(1024) if resp.content_length != 0 else b""
-                        media = resp.headers.get("Content-Type", "").split(";")[0].strip().lower()
-                        if not looks_like_html(media, head):
+                        if not looks_like_html(media_type(resp.headers.get("Content-Type", "")), head):
                             return await passthrough(resp, head)
                         body = head + await self.upstream.read_capped(resp, self.cfg.upstream.max_html_bytes - len(head))
                         check_page_body(body)
-                        headers = {k: resp.headers[k] for k in KEPT_RESPONSE_HEADERS if k in resp.headers}
-                        fetched = Fetched(url=str(resp.url), status=resp.status, headers=headers, body=body)
+                        fetched = Fetched.of(resp, body)
             except TimeoutError:
                 raise UpstreamTimeout("原网站响应超时。", "The original site did not answer in time.",
                                       reason="upstream total timeout") from None

@@ -48,14 +48,25 @@ class Fetched:
     headers: dict[str, str] = field(default_factory=dict)
     body: bytes = b""
 
+    @classmethod
+    def of(cls, resp: aiohttp.ClientResponse, body: bytes) -> Fetched:
+        """The final response with its body read: only the headers that later stages (and the cache) need."""
+        headers = {k: resp.headers[k] for k in KEPT_RESPONSE_HEADERS if k in resp.headers}
+        return cls(url=str(resp.url), status=resp.status, headers=headers, body=body)
+
     @property
     def media_type(self) -> str:
-        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+        return media_type(self.headers.get("content-type", ""))
 
     @property
     def no_store(self) -> bool:
         cc = self.headers.get("cache-control", "").lower()
         return "no-store" in cc or "private" in cc
+
+
+def media_type(content_type: str) -> str:
+    """`text/html; charset=gbk` -> `text/html`."""
+    return content_type.split(";")[0].strip().lower()
 
 
 def check_encoding(headers: Any) -> None:
@@ -220,9 +231,12 @@ class Upstream:
         return b"".join(chunks)
 
     async def fetch(self, raw_url: str | URL, cap: int | None = None) -> Fetched:
-        """Whole body (any type) under a cap; for pages and small assets."""
-        async with asyncio.timeout(self.cfg.timeout.total + 1):
-            async with self.open(raw_url) as resp:
-                body = await self.read_capped(resp, cap or self.cfg.max_html_bytes)
-                headers = {k: resp.headers[k] for k in KEPT_RESPONSE_HEADERS if k in resp.headers}
-                return Fetched(url=str(resp.url), status=resp.status, headers=headers, body=body)
+        """Whole body (any type) under a cap, for the command line. The overall deadline ends as a ProxyError
+        like every other failure, so the caller reports one line instead of a TimeoutError traceback."""
+        try:
+            async with asyncio.timeout(self.cfg.timeout.total + 1):
+                async with self.open(raw_url) as resp:
+                    return Fetched.of(resp, await self.read_capped(resp, cap or self.cfg.max_html_bytes))
+        except TimeoutError:
+            raise UpstreamTimeout("原网站响应超时。", "The original site did not answer in time.",
+                                  reason="upstream total timeout") from None
