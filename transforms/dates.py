@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _SEP = r"\s*[-/.年]\s*"
 _NUMERIC = re.compile(
     r"(?<!\d)((?:19|20)\d\d)" + _SEP + r"(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*日?"
@@ -36,7 +37,7 @@ def parse_date(text: str, *, compact: bool = False) -> str:
 
     `compact` also accepts `20210210` (only safe in machine-written values such as meta tags).
     """
-    if not text:
+    if not text or not _YEAR.search(text):  # every form below has a 19xx/20xx year
         return ""
     for m in _NUMERIC.finditer(text):
         found = _iso(*m.groups())
