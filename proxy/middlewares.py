@@ -16,6 +16,7 @@ from transforms.pages import render_error
 from . import urlscheme
 from .access_log import AccessLog
 from .errors import Forbidden, ProxyError, RateLimited
+from .metrics import Metrics
 from .upstream import VIA_TOKEN
 
 # the first path segment becomes a metrics label: only known ones, or a client could mint series at will
@@ -23,6 +24,7 @@ METRIC_SECTIONS = frozenset({"read", "elder", "a11y", "text", "orig", "home", "g
                              "audio", "healthz", "metrics", "settings"})
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 ACCESS_LOG = web.AppKey("access_log", AccessLog)
+METRICS = web.AppKey("metrics", Metrics)
 log = logging.getLogger("a11y_proxy")
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'{inline}; img-src 'self' data:; "
@@ -74,7 +76,7 @@ async def access(request: web.Request, handler: Handler) -> web.StreamResponse:
         return resp
     finally:
         mode = request.match_info.get("mode") or request.path.split("/")[1] or "home"
-        metrics = request.app.get("metrics")
+        metrics = request.app.get(METRICS)
         if metrics is not None:
             metrics.count_request(mode if mode in METRIC_SECTIONS else "other", status)
         request.app[ACCESS_LOG].add(request.method, request.path, status, (time.perf_counter() - start) * 1000,

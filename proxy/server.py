@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import mimetypes
@@ -25,6 +26,7 @@ from .guard import Guard
 from .metrics import Metrics
 from .middlewares import (
     ACCESS_LOG,
+    METRICS,
     TokenBuckets,
     access,
     admission,
@@ -194,8 +196,7 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 async def metrics(request: web.Request) -> web.Response:
-    m: Metrics = request.app["metrics"]
-    return web.Response(body=m.render(), content_type="text/plain", charset="utf-8",
+    return web.Response(body=request.app[METRICS].render(), content_type="text/plain", charset="utf-8",
                         headers={"X-Content-Type-Options": "nosniff"})
 
 
@@ -208,23 +209,23 @@ def create_app(cfg: Config, resolver: aiohttp.abc.AbstractResolver | None = None
     )
     app[CONFIG] = cfg
     app[ACCESS_LOG] = AccessLog(logging.getLogger("a11y_proxy.access"))
-    app["metrics"] = Metrics()
+    app[METRICS] = Metrics()
 
     async def services(app: web.Application):  # cleanup context: one of each for the app's lifetime
-        guard = Guard(cfg.upstream, own_addresses(), own_ports={cfg.server.port})
-        upstream = Upstream(cfg.upstream, guard, resolver)
-        await upstream.start()
-        pool = RenderPool(cfg.transform.workers, cfg.transform.page_timeout)
-        cache = make_cache(cfg.cache)
-        app[SERVICES] = PageService(cfg, guard, upstream, cache, pool, app["metrics"])
-        try:
+        # each one is closed from the moment it exists, so a failed start-up leaks no session or process
+        async with contextlib.AsyncExitStack() as stack:
+            guard = Guard(cfg.upstream, own_addresses(), own_ports={cfg.server.port})
+            upstream = Upstream(cfg.upstream, guard, resolver)
+            stack.push_async_callback(upstream.close)
+            await upstream.start()
+            pool = RenderPool(cfg.transform.workers, cfg.transform.page_timeout)
+            stack.callback(pool.close)
+            cache = make_cache(cfg.cache)
+            stack.push_async_callback(cache.close)
+            app[SERVICES] = PageService(cfg, guard, upstream, cache, pool, app[METRICS])
             await pool.warm_up()
             async with app[ACCESS_LOG].running():
                 yield
-        finally:
-            await upstream.close()
-            await cache.close()
-            pool.close()
 
     app.cleanup_ctx.append(services)
     app.on_response_prepare.append(on_prepare)  # security headers on streamed responses too
