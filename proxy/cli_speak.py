@@ -100,7 +100,10 @@ async def _speak_all(cfg: Config, args: argparse.Namespace, fmt: str, single: bo
         rate = args.rate or cfg.speech.rate
         folder = Path(args.output)
         if not single:
-            folder.mkdir(parents=True, exist_ok=True)
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise CLIError(f"cannot create {folder}: {e.strerror}") from None
         progress = Progress(len(args.sources)) if not single else None
         slots = asyncio.Semaphore(cfg.speech.workers)
 
@@ -113,15 +116,22 @@ async def _speak_all(cfg: Config, args: argparse.Namespace, fmt: str, single: bo
                 assert done.path is not None
                 name = audio_filename(done.title or Path(source).stem or "article", fmt)
                 target = Path(args.output) if single else folder / f"{n:02d}-{name}"
-                done.path = _place(done.path, target)
-                label = done.path.name
+                try:
+                    done.path = _place(done.path, target)
+                    label = done.path.name
+                except OSError as e:  # this file is lost, the batch goes on
+                    done.path.unlink(missing_ok=True)
+                    done.path, done.error, label = None, f"cannot write {target}: {e.strerror}", f"FAILED {source}"
             if progress:
                 progress.step(label)
             return done
 
         results = await asyncio.gather(*(one(n, s) for n, s in enumerate(args.sources, 1)))
         if not single:
-            _write_playlist(folder, results)
+            try:
+                _write_playlist(folder, results)
+            except OSError as e:
+                raise CLIError(f"cannot write the playlist in {folder}: {e.strerror}") from None
         return results
     finally:
         await speech.close()

@@ -6,6 +6,7 @@ import logging
 
 from aiohttp import web
 
+from .cli import CLIError
 from .config import Config
 
 log = logging.getLogger("a11y_proxy")
@@ -33,5 +34,8 @@ def serve(cfg: Config, host: str | None, port: int | None, workers: int | None) 
 
         return run_gunicorn(cfg, host, port, workers)
     log.info("a11y-proxy listening on http://%s:%d/", host, port)
-    web.run_app(create_app(cfg), host=host, port=port, access_log=None, print=None)
+    try:
+        web.run_app(create_app(cfg), host=host, port=port, access_log=None, print=None)
+    except OSError as e:  # address in use, no permission for the port, unknown host: one line, not a traceback
+        raise CLIError(f"cannot serve on {host}:{port}: {e.strerror or e}") from None
     return 0

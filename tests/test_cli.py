@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -62,3 +63,13 @@ def test_refused_url_is_one_line() -> None:
     r = run("extract", "http://127.0.0.1/")
     err = r.stderr.decode().strip()
     assert r.returncode == 2 and "\n" not in err and "127.0.0.1" in err
+
+
+def test_port_in_use_is_one_line() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        r = run("serve", "--host", "127.0.0.1", "--port", str(taken.getsockname()[1]))
+    err = r.stderr.decode()
+    assert r.returncode == 2 and "Traceback" not in err
+    assert err.strip().splitlines()[-1].startswith("a11y-proxy: cannot serve on 127.0.0.1:")

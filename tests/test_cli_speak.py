@@ -62,3 +62,11 @@ def test_unknown_voice_is_one_clear_line(tmp_path: Path) -> None:
     assert run.returncode == 2
     assert run.stderr.strip().splitlines()[-1] == \
         "a11y-proxy: The voice 'no-such-voice' is not installed (espeak-ng --voices lists them)."
+
+
+def test_output_folder_that_cannot_be_made_is_one_line(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    run = speak(SAMPLE, SAMPLE, "-o", str(blocker / "audio"))
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert run.stderr.strip().splitlines()[-1].startswith(f"a11y-proxy: cannot create {blocker / 'audio'}")
