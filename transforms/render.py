@@ -155,8 +155,9 @@ def render_orig(page: Page, ctx: Context) -> Page:
     classes = f"mode-orig theme-{s.theme} font-{s.font_step} spacing-{s.line_spacing}"
     tree.set("class", f"{tree.get('class', '')} {classes}".strip())
     tree.set("data-mode", "orig")
-    main_id = _ensure_main(body)
-    _ensure_h1(tree, body, main_id)
+    main = _ensure_main(body)
+    main_id = main.get("id", "")
+    _ensure_h1(tree, body, main)
     for img in body.iter("img"):
         if img.get("alt") is None:
             img.set("alt", "")
@@ -169,33 +170,33 @@ def render_orig(page: Page, ctx: Context) -> Page:
     return page
 
 
-def _ensure_h1(tree: lxml_html.HtmlElement, body: lxml_html.HtmlElement, main_id: str) -> None:
+def _ensure_h1(tree: lxml_html.HtmlElement, body: lxml_html.HtmlElement, main: lxml_html.HtmlElement) -> None:
     """A page without an h1 gets one (visually hidden) from its title, so headings navigation has a top."""
     if body.xpath(".//h1"):
         return
     title = tree.findtext(".//title") or ""
     meta = tree.xpath("string(//meta[@name='ArticleTitle']/@content)")
     text = (meta or title).strip()
-    main = body.xpath(f".//*[@id='{main_id}']")
-    if not text or not main:
+    if not text:
         return
     h1 = lxml_html.Element("h1", {"class": "visually-hidden"})
     h1.text = text
-    main[0].insert(0, h1)
-    h1.tail, main[0].text = main[0].text, None
+    main.insert(0, h1)
+    h1.tail, main.text = main.text, None
 
 
-def _ensure_main(body: lxml_html.HtmlElement) -> str:
-    """The id of the page's main landmark, made if missing (the whole original body goes inside it)."""
+def _ensure_main(body: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
+    """The page's main landmark, with an id for the skip link; made if missing (the whole original body goes
+    inside it). Handed on as the element: the upstream id may hold any character, so it is never looked up."""
     found = body.xpath(".//main | .//*[@role='main']")
     if found:
         main = found[0]
         if not main.get("id"):
             main.set("id", "a11y-main")
-        return main.get("id", "")
+        return main
     main = lxml_html.Element("main", {"id": "a11y-main", "tabindex": "-1"})
     main.text, body.text = body.text, None
     for child in list(body):
         main.append(child)
     body.append(main)
-    return "a11y-main"
+    return main

@@ -180,6 +180,16 @@ def test_orig_gets_toolbar_main_landmark_and_classes() -> None:
     assert doc.xpath("//head/link[@href='/static/toolbar.css']") and doc.xpath("//head/script[@src='/static/toolbar.js']")
 
 
+
+def test_orig_without_h1_gets_one_inside_the_pages_own_main_whatever_its_id() -> None:
+    ctx = Context(url=URL, mode="orig")
+    page = Page(tree=parse_document("<html><head><title>通知</title></head><body><p>站点导航</p>"
+                                    "<main id=\"it's-main\"><p>正文</p></main></body></html>"))
+    doc = lxml_html.document_fromstring(get("render_orig")(page, ctx).output or "")
+    main = doc.find(".//main")
+    assert main.get("id") == "it's-main" and main[0].tag == "h1" and main[0].text == "通知"
+    assert doc.find("body")[0].get("href") == "#it's-main"
+
 def test_script_strings_are_json_not_code() -> None:
     doc = render("a11y")
     data = doc.xpath("//script[@id='a11y-strings']")[0]
