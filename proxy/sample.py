@@ -21,9 +21,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "/images/2026/meeting.svg": ("meeting.svg", "image/svg+xml"),
     "/attach/2026/tzgg.pdf": ("tzgg.pdf", "application/pdf"),
 }
-_MISSING = "<!DOCTYPE html><html lang='zh-CN'><head><meta charset='utf-8'><title>示例页面</title></head>" \
-           "<body><h1>示例站点中没有这个页面</h1><p>这是 a11y-proxy 内置的示例网站，只包含少数几个页面。</p>" \
-           "<p><a href='/art/2026/11/20/art_1.html'>返回示例文章</a></p></body></html>"
+MISSING = "missing.html"  # the sample site's own 404 page
 
 
 def is_sample(url: str | URL) -> bool:
@@ -40,6 +38,6 @@ def is_html(f: Fetched) -> bool:
 
 def fetch(url: str | URL) -> Fetched:
     u = URL(url) if isinstance(url, str) else url
-    name, ctype = PAGES.get(u.path, ("", "text/html; charset=utf-8"))
-    body = (_DIR / name).read_bytes() if name else _MISSING.encode("utf-8")
-    return Fetched(url=str(u), status=200 if name else 404, headers={"content-type": ctype}, body=body)
+    name, ctype = PAGES.get(u.path, (MISSING, "text/html; charset=utf-8"))
+    return Fetched(url=str(u), status=404 if name == MISSING else 200, headers={"content-type": ctype},
+                   body=(_DIR / name).read_bytes())
