@@ -178,6 +178,15 @@ class PageService:
                                    self.cfg.modes["api"])
 
 
+def refuse_non_html(zh: str, en: str, reason: str) -> PassThrough:
+    """The passthrough for routes that need a web page (the API, audio): anything else is a 415."""
+
+    async def refuse(resp: aiohttp.ClientResponse, head: bytes) -> None:
+        raise UpstreamFailed(zh, en, status=415, reason=reason)
+
+    return refuse
+
+
 def _host_allowed(guard: Guard, sample_enabled: bool, host: str) -> bool:
     return guard.host_allowed(host) or (sample_enabled and host.lower() == sample.SAMPLE_HOST)
 

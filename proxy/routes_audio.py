@@ -23,8 +23,9 @@ from . import __version__, urlscheme
 from .audio_encode import FORMATS, MEDIA_TYPES
 from .byteranges import Unsatisfiable, parse_range
 from .cache import Entry
-from .errors import BadURL, ProxyError, UpstreamFailed
+from .errors import BadURL, ProxyError
 from .middlewares import settings_of, ui_lang
+from .pageservice import refuse_non_html
 from .speech import RATE_MAX, RATE_MIN, SpeechFailed, SpeechService, audio_filename
 
 SPEECH = web.AppKey("speech", SpeechService)
@@ -122,12 +123,9 @@ async def _article_speech(request: web.Request) -> tuple[SpeechService, SpeechTe
     if len(raw) > svc.cfg.server.max_url_length:
         raise BadURL("网址过长。", "The address is too long.", status=414, reason="url too long")
     url = svc.check(urlscheme.normalise_target(raw))
-
-    async def refuse(resp: Any, head: bytes) -> None:
-        raise UpstreamFailed("该地址不是网页，无法朗读。", "That address is not a web page; it cannot be read aloud.",
-                             status=415, reason="audio non-html")
-
-    src = await svc.source(url, refuse)
+    src = await svc.source(url, refuse_non_html("该地址不是网页，无法朗读。",
+                                                "That address is not a web page; it cannot be read aloud.",
+                                                "audio non-html"))
     page = src.fetched.url
     key = f"speech:{__version__}:{page}:{hashlib.sha256(src.fetched.body).hexdigest()[:16]}"
     hit = await svc.cache.get(key)

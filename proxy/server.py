@@ -8,7 +8,6 @@ import logging
 import mimetypes
 import socket
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -36,7 +35,7 @@ from .middlewares import (
     settings_of,
     ui_lang,
 )
-from .pageservice import PageService, Source
+from .pageservice import PageService, Source, refuse_non_html
 from .render_pool import RenderPool
 from .upstream import Upstream
 
@@ -180,11 +179,7 @@ async def api_article(request: web.Request) -> web.Response:
     svc = request.app[SERVICES]
     raw = request.query.get("url", "")
     url = svc.check(urlscheme.normalise_target(raw))
-
-    async def refuse(resp: Any, head: bytes) -> None:
-        raise UpstreamFailed("该地址不是网页。", "That address is not a web page.", status=415, reason="api non-html")
-
-    src = await svc.source(url, refuse)
+    src = await svc.source(url, refuse_non_html("该地址不是网页。", "That address is not a web page.", "api non-html"))
     article = await svc.article(src, ui_lang(request))
     return web.json_response(article.to_json(), dumps=lambda o: json.dumps(o, ensure_ascii=False))
 
