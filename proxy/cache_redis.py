@@ -79,7 +79,6 @@ class RedisCache:
                                         health_check_interval=30)
         self._release = self.client.register_script(RELEASE)
         self._renew = self.client.register_script(RENEW)
-        self._local: dict[str, asyncio.Lock] = {}  # one waiter per key per instance polls Redis
         self.near = MemoryCache(cfg)
         self._down_until = 0.0
         self.hits = self.misses = self.errors = 0
@@ -137,21 +136,16 @@ class RedisCache:
     # ------------------------------------------------------------------------------------------ lock
     @asynccontextmanager
     async def lock(self, key: str) -> AsyncIterator[None]:
-        local = self._local.setdefault(key, asyncio.Lock())
-        try:
-            async with local:
-                name = self.prefix + "lock:" + key
-                token = await self._acquire(name)
-                renewal = asyncio.create_task(self._keep(name, token)) if token is not None else None
-                try:
-                    yield
-                finally:
-                    if renewal is not None:
-                        renewal.cancel()
-                        await self._unlock(name, token)
-        finally:
-            if not local.locked() and not getattr(local, "_waiters", None):
-                self._local.pop(key, None)
+        async with self.near.lock(key):  # one waiter per key per instance polls Redis
+            name = self.prefix + "lock:" + key
+            token = await self._acquire(name)
+            renewal = asyncio.create_task(self._keep(name, token)) if token is not None else None
+            try:
+                yield
+            finally:
+                if renewal is not None:
+                    renewal.cancel()
+                    await self._unlock(name, token)
 
     async def _acquire(self, name: str) -> str | None:
         """The lock's token, or None to go ahead unlocked (Redis down, or the holder overran its lease)."""
