@@ -13,6 +13,7 @@ from typing import Any
 import aiohttp
 from yarl import URL
 
+from transforms.article import Article
 from transforms.context import Context, Settings
 
 from . import __version__, jobs, sample, urlscheme
@@ -171,7 +172,7 @@ class PageService:
             await self.cache.set(key, Entry(body, {"media_type": rendered.media_type}, ttl=self.cfg.cache.ttl))
         return body, rendered.media_type
 
-    async def article(self, src: Source, ui_lang: str):  # -> transforms.article.Article
+    async def article(self, src: Source, ui_lang: str) -> Article:
         f = src.fetched
         ctx = self.context(f.url, "read", Settings(), ui_lang)
         return await self.pool.run(jobs.extract_page, f.body, f.headers.get("content-type", ""), ctx,

@@ -160,7 +160,6 @@ class SpeechService:
             log.warning("audio unavailable: %s", self.reason)
             return
         try:
-            self.voice_for("zh")
             probe = await self.synthesize([Piece(self.voice_for("zh"), PROBE_TEXT)], self.cfg.rate, "pcm")
         except ProxyError as e:
             self.reason = e.en
