@@ -22,12 +22,14 @@ class Metrics:
 
         self._request_children: dict[tuple[str, int], Counter] = {}
 
-    def count_request(self, mode: str, status: int) -> None:
+    def count_request(self, mode: str, status: int, size: int = 0) -> None:
         """labels() costs a lock and a tuple per call: keep the labelled children (a few dozen at most)."""
         child = self._request_children.get((mode, status))
         if child is None:
             child = self._request_children[(mode, status)] = self.requests.labels(mode, str(status))
         child.inc()
+        if size:
+            self.bytes_out.inc(size)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

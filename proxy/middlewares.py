@@ -69,16 +69,17 @@ def error_response(status: int, zh: str, en: str, request: web.Request, headers:
 @web.middleware
 async def access(request: web.Request, handler: Handler) -> web.StreamResponse:
     start = time.perf_counter()
-    status = 500
+    status, size = 500, 0
     try:
         resp = await handler(request)
-        status = resp.status
+        # a streamed response has been written by now; a plain one is sent after we return
+        status, size = resp.status, resp.body_length if resp.prepared else (resp.content_length or 0)
         return resp
     finally:
         mode = request.match_info.get("mode") or request.path.split("/")[1] or "home"
         metrics = request.app.get(METRICS)
         if metrics is not None:
-            metrics.count_request(mode if mode in METRIC_SECTIONS else "other", status)
+            metrics.count_request(mode if mode in METRIC_SECTIONS else "other", status, size)
         request.app[ACCESS_LOG].add(request.method, request.path, status, (time.perf_counter() - start) * 1000,
                                     request.get("reason", "-"))
 

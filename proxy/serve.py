@@ -33,9 +33,10 @@ def serve(cfg: Config, host: str | None, port: int | None, workers: int | None) 
         from .gunicorn_app import run_gunicorn
 
         return run_gunicorn(cfg, host, port, workers)
-    log.info("a11y-proxy listening on http://%s:%d/", host, port)
     try:
-        web.run_app(create_app(cfg), host=host, port=port, access_log=None, print=None)
+        # run_app calls `print` once the socket is bound: only then is "listening" true
+        web.run_app(create_app(cfg), host=host, port=port, access_log=None,
+                    print=lambda _: log.info("a11y-proxy listening on http://%s:%d/", host, port))
     except OSError as e:  # address in use, no permission for the port, unknown host: one line, not a traceback
         raise CLIError(f"cannot serve on {host}:{port}: {e.strerror or e}") from None
     return 0

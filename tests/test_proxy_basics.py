@@ -94,6 +94,8 @@ async def test_healthz_and_metrics(proxy_url: str) -> None:
     status, headers, body = await get(f"{proxy_url}/metrics")
     assert status == 200 and 'a11y_requests_total{mode="read",status="200"}' in body
     assert "a11y_upstream_seconds_bucket" in body
+    sent = [float(line.split()[-1]) for line in body.splitlines() if line.startswith("a11y_response_bytes_total ")]
+    assert sent and sent[0] > 10_000  # the pages above, counted
 
 
 async def test_home_form_redirects_into_mode(proxy_url: str) -> None:
