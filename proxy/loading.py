@@ -32,7 +32,7 @@ async def fetch_bytes(cfg: Config, url: str) -> tuple[bytes, str, str]:
         raise CLIError(f"{url}: {e.log_reason}") from None
     finally:
         await upstream.close()
-    if f.status != 200:
+    if f.status not in (200, 203):  # as the server accepts
         raise CLIError(f"{url}: upstream answered HTTP {f.status}")
     return f.body, f.headers.get("content-type", ""), f.url
 

@@ -119,10 +119,7 @@ async def _article_speech(request: web.Request) -> tuple[SpeechService, SpeechTe
         raise SpeechFailed("本服务器暂时无法提供语音朗读。", "Audio is not available on this server right now.",
                            reason=f"audio unavailable: {speech.reason}")
     svc = request.app[SERVICES]
-    raw = request.query.get("url", "")
-    if len(raw) > svc.cfg.server.max_url_length:
-        raise BadURL("网址过长。", "The address is too long.", status=414, reason="url too long")
-    url = svc.check(urlscheme.normalise_target(raw))
+    url = svc.check(urlscheme.target(request.query.get("url", ""), svc.cfg.server.max_url_length))
     src = await svc.source(url, refuse_non_html("该地址不是网页，无法朗读。",
                                                 "That address is not a web page; it cannot be read aloud.",
                                                 "audio non-html"))

@@ -80,7 +80,7 @@ async def go(request: web.Request) -> web.Response:
     mode = request.query.get("mode", "elder")
     if mode not in MODES:
         raise BadURL("未知的阅读模式。", "Unknown reading mode.", reason=f"mode {mode!r}")
-    url = urlscheme.normalise_target(request.query.get("url", ""))
+    url = urlscheme.target(request.query.get("url", ""), request.app[CONFIG].server.max_url_length)
     request.app[SERVICES].check(url)
     raise web.HTTPSeeOther(urlscheme.proxied(url, mode))
 
@@ -177,8 +177,7 @@ async def asset(request: web.Request) -> web.StreamResponse:
 
 async def api_article(request: web.Request) -> web.Response:
     svc = request.app[SERVICES]
-    raw = request.query.get("url", "")
-    url = svc.check(urlscheme.normalise_target(raw))
+    url = svc.check(urlscheme.target(request.query.get("url", ""), svc.cfg.server.max_url_length))
     src = await svc.source(url, refuse_non_html("该地址不是网页。", "That address is not a web page.", "api non-html"))
     article = await svc.article(src, ui_lang(request))
     return web.json_response(article.to_json(), dumps=lambda o: json.dumps(o, ensure_ascii=False))

@@ -17,10 +17,14 @@ SETTINGS_COOKIE = "a11y_settings"
 
 def target_from_path(raw_path: str, mode: str, max_length: int) -> str:
     """The upstream URL from the raw request path (query string kept, as the user typed it)."""
-    rest = raw_path[len(mode) + 2:]
-    if len(rest) > max_length:
+    return target(raw_path[len(mode) + 2:], max_length)
+
+
+def target(raw: str, max_length: int) -> str:
+    """The upstream URL a user gave (path or `?url=`), bounded in length, normalised."""
+    if len(raw) > max_length:
         raise BadURL("网址过长。", "The address is too long.", status=414, reason="url too long")
-    return normalise_target(rest)
+    return normalise_target(raw)
 
 
 @lru_cache(maxsize=4096)  # the same pages are asked for again and again

@@ -192,3 +192,9 @@ async def test_sample_site_image_and_attachment(proxy_url: str) -> None:
             assert (await r.read()).startswith(b"%PDF-1.4")
     status, _, _ = await get(f"{proxy_url}/asset?url={quote('https://sample.a11y-proxy.invalid/attach/2026/tzgg.pdf', safe='')}")
     assert status == 404
+
+
+@pytest.mark.parametrize("path", ["/api/article?url=", "/go?mode=elder&url=", "/audio?url="])
+async def test_overlong_query_urls_refused(proxy_url: str, path: str) -> None:
+    status, _, body = await get(proxy_url + path + "https://www.gov.cn/" + "a" * 4100)
+    assert status == 414 and "Traceback" not in body
