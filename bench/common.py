@@ -74,8 +74,8 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
-def descendants(pid: int) -> list[int]:
-    """Child processes, recursively (the render pool's workers and multiprocessing's helpers)."""
+def _by_parent() -> dict[int, list[int]]:
+    """Every process on the machine by its parent, from /proc (Linux)."""
     by_parent: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -84,6 +84,16 @@ def descendants(pid: int) -> list[int]:
             except OSError:
                 continue
             by_parent.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry))
+    return by_parent
+
+
+def children(pid: int) -> list[int]:
+    return _by_parent().get(pid, [])
+
+
+def descendants(pid: int) -> list[int]:
+    """Child processes, recursively (the render pool's workers and multiprocessing's helpers)."""
+    by_parent = _by_parent()
     out, todo = [], [pid]
     while todo:
         kids = by_parent.get(todo.pop(), [])

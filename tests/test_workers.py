@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -12,31 +11,10 @@ from pathlib import Path
 
 import yaml
 
+from bench.common import children, descendants
 from tests.support.servers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def children(pid: int) -> list[int]:
-    found = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                found.append(int(entry))
-    return found
-
-
-def descendants(pid: int) -> list[int]:
-    out, todo = [], [pid]
-    while todo:
-        kids = children(todo.pop())
-        out += kids
-        todo += kids
-    return out
 
 
 def alive(pid: int) -> bool:
@@ -68,8 +46,11 @@ def test_serve_with_two_workers(tmp_path: Path) -> None:
         sample = "/elder/https://sample.a11y-proxy.invalid/art/2026/11/20/art_1.html"
         with urllib.request.urlopen(f"http://127.0.0.1:{port}{sample}", timeout=30) as r:
             assert r.status == 200 and "科技成果转化" in r.read().decode()  # the render pool works in a worker
-        workers = children(proc.pid)
-        assert len(workers) == 2, Path(log.name).read_text()[-3000:]
+        # gunicorn forks its workers a moment apart: the first may answer before the second exists
+        deadline = time.monotonic() + 30
+        while len(children(proc.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(children(proc.pid)) == 2, Path(log.name).read_text()[-3000:]
         everything = descendants(proc.pid)
         assert len(everything) >= 4  # each worker has its own render process (and multiprocessing's helpers)
         proc.send_signal(signal.SIGTERM)
