@@ -13,7 +13,6 @@ import pytest
 
 from proxy import __version__
 from proxy.upstream import VIA_TOKEN
-from tests.hostile.cases import make_server
 from tests.hostile.conftest import fetch, hostile_config, services, start_proxy
 from tests.hostile.server import HostileServer
 from tests.support.servers import ThreadServer
@@ -24,18 +23,6 @@ SECRETS = {"Cookie": "session=COOKIE-SECRET", "Authorization": "Bearer AUTH-SECR
            "Connection": "X-Hop-Secret", "Accept-Language": "fr-CA,fr;q=0.9", "Referer": "https://intranet.local/"}
 LEAKS = ("COOKIE-SECRET", "AUTH-SECRET", "PROXY-SECRET", "10.9.8.7", "10.9.8.6", "HOP-SECRET", "fr-CA",
          "intranet.local", "Proxy-Connection")
-
-
-@pytest.fixture(scope="module")
-def hostile() -> Iterator[HostileServer]:
-    server = make_server().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="module")
-def evil(hostile: HostileServer) -> str:
-    return f"http://evil.test.gov.cn:{hostile.port}"
 
 
 @pytest.fixture(scope="module")
