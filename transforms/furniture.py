@@ -11,7 +11,7 @@ from lxml import html as lxml_html
 
 from .article import Attachment, Link
 from .script import squash
-from .textnodes import BodyText, texts_with
+from .textnodes import BodyText, elements_named, texts_with
 
 ATTACHMENT_TYPES = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "zip", "rar", "ofd", "et", "ppt", "pptx",
                     "txt", "7z", "csv")
@@ -37,18 +37,8 @@ def _links(el: lxml_html.HtmlElement) -> list[Link]:
 
 
 def _crumb_named(tree: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
-    """`//*[contains(@class, 'crumb') or contains(@id, 'crumb') or contains(@class, 'Crumb')]` in one
-    walk (libxml2's XPath is several times slower at testing attributes on every element)."""
-    out = []
-    for el in tree.getroottree().getroot().iter(etree.Element):
-        cls = el.get("class")
-        if cls is not None and ("crumb" in cls or "Crumb" in cls):
-            out.append(el)
-            continue
-        ident = el.get("id")
-        if ident is not None and "crumb" in ident:
-            out.append(el)
-    return out
+    """`//*[contains(@class, 'crumb') or contains(@id, 'crumb') or contains(@class, 'Crumb')]`."""
+    return elements_named(tree, ("crumb", "Crumb"), ("crumb",))
 
 
 def document_order(texts: list, elements: list[lxml_html.HtmlElement]) -> list:

@@ -10,13 +10,12 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from lxml import etree
 from lxml import html as lxml_html
 
 from .byline import find_byline
 from .dates import parse_date
 from .script import cjk_ratio, squash
-from .textnodes import BodyText
+from .textnodes import BodyText, elements_named
 
 TITLE_KEYS = ("articletitle", "og:title", "twitter:title", "dc.title")
 PUBLISHED_KEYS = ("pubdate", "publishdate", "publish_date", "publishtime", "firstpublishedtime",
@@ -81,21 +80,8 @@ def strip_site_suffix(title: str) -> str:
 
 def heading_candidates(tree: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
     """What `//h1 | //h2 | //h3 | //*[contains(@class, 'title') or contains(@id, 'title') or
-    contains(@class, 'Title') or contains(@class, 'headline')]` selects, in document order: one walk
-    (libxml2's XPath is several times slower at testing attributes on every element)."""
-    out = []
-    for el in tree.getroottree().getroot().iter(etree.Element):
-        if el.tag in HEADING_TAGS:
-            out.append(el)
-            continue
-        cls = el.get("class")
-        if cls is not None and ("title" in cls or "Title" in cls or "headline" in cls):
-            out.append(el)
-            continue
-        ident = el.get("id")
-        if ident is not None and "title" in ident:
-            out.append(el)
-    return out
+    contains(@class, 'Title') or contains(@class, 'headline')]` selects, in document order."""
+    return elements_named(tree, ("title", "Title", "headline"), ("title",), HEADING_TAGS)
 
 
 def find_heading(tree: lxml_html.HtmlElement, doc_title: str) -> lxml_html.HtmlElement | None:
