@@ -41,7 +41,22 @@ class Cache(Protocol):
     def stats(self) -> dict[str, int]: ...
 
 
-class MemoryCache:
+class Tally:
+    """Hit/miss counts for /healthz: a hit is a fresh entry; a stale one (kept for stale-if-error) or none
+    is a miss."""
+
+    hits = 0
+    misses = 0
+
+    def tally(self, entry: Entry | None) -> Entry | None:
+        if entry is not None and entry.fresh:
+            self.hits += 1
+        else:
+            self.misses += 1
+        return entry
+
+
+class MemoryCache(Tally):
     def __init__(self, cfg: CacheConfig) -> None:
         self.max_bytes = cfg.max_bytes
         self.stale_ttl = cfg.stale_ttl
@@ -49,22 +64,15 @@ class MemoryCache:
         self._sizes: dict[str, int] = {}
         self._bytes = 0
         self._locks: dict[str, asyncio.Lock] = {}
-        self.hits = 0
-        self.misses = 0
 
     async def get(self, key: str) -> Entry | None:
         entry = self._items.get(key)
         if entry is None or time.time() - entry.stored_at > entry.ttl + self.stale_ttl:
             if entry is not None:
                 self._remove(key)
-            self.misses += 1
-            return None
+            return self.tally(None)
         self._items.move_to_end(key)
-        if entry.fresh:
-            self.hits += 1
-        else:
-            self.misses += 1
-        return entry
+        return self.tally(entry)
 
     async def set(self, key: str, entry: Entry) -> None:
         size = entry.size + len(key)  # sized once: the bound holds even if a caller mutates meta later

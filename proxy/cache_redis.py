@@ -35,7 +35,7 @@ from contextlib import asynccontextmanager
 import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
-from .cache import Entry, MemoryCache
+from .cache import Entry, MemoryCache, Tally
 from .config import CacheConfig
 
 log = logging.getLogger("a11y_proxy.cache")
@@ -69,7 +69,7 @@ def loads(raw: bytes) -> Entry:
     return Entry(body=raw[4 + n:], meta=head["m"], stored_at=float(head["t"]), ttl=float(head["l"]))
 
 
-class RedisCache:
+class RedisCache(Tally):
     def __init__(self, cfg: CacheConfig) -> None:
         self.url = cfg.redis_url
         self.prefix = cfg.redis_prefix
@@ -81,7 +81,7 @@ class RedisCache:
         self._renew = self.client.register_script(RENEW)
         self.near = MemoryCache(cfg)
         self._down_until = 0.0
-        self.hits = self.misses = self.errors = 0
+        self.errors = 0
 
     # ------------------------------------------------------------------------------------------ health
     def _available(self) -> bool:
@@ -99,8 +99,7 @@ class RedisCache:
     async def get(self, key: str) -> Entry | None:
         near = await self.near.get(key)
         if near is not None and near.fresh:
-            self.hits += 1
-            return near
+            return self.tally(near)
         raw = None
         if self._available():
             try:
@@ -108,20 +107,16 @@ class RedisCache:
             except (RedisError, OSError) as e:
                 self._failed("get", e)
         if raw is None:
-            self.misses += 1
+            self.tally(None)
             return near  # a stale copy of our own still serves a site that is down while Redis is too
         try:
             entry = loads(raw)
         except (ValueError, KeyError, struct.error) as e:
             log.warning("redis cache: dropping unreadable entry %s (%s)", key[:200], e.__class__.__name__)
-            self.misses += 1
+            self.tally(None)
             return near
         await self.near.set(key, entry)
-        if entry.fresh:
-            self.hits += 1
-        else:
-            self.misses += 1
-        return entry
+        return self.tally(entry)
 
     async def set(self, key: str, entry: Entry) -> None:
         await self.near.set(key, entry)
