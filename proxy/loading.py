@@ -15,7 +15,7 @@ from .decode import decode
 from .errors import ProxyError
 from .guard import Guard
 from .pageservice import _host_allowed
-from .upstream import Upstream
+from .upstream import USABLE, Upstream
 
 
 async def fetch_bytes(cfg: Config, url: str) -> tuple[bytes, str, str]:
@@ -32,7 +32,7 @@ async def fetch_bytes(cfg: Config, url: str) -> tuple[bytes, str, str]:
         raise CLIError(f"{url}: {e.log_reason}") from None
     finally:
         await upstream.close()
-    if f.status not in (200, 203):  # as the server accepts
+    if f.status not in USABLE:
         raise CLIError(f"{url}: upstream answered HTTP {f.status}")
     return f.body, f.headers.get("content-type", ""), f.url
 

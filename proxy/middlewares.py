@@ -98,13 +98,13 @@ def page_headers(orig_mode: bool) -> dict[str, str]:
 
 
 def add_security_headers(request: web.Request, resp: web.StreamResponse) -> None:
-    if "X-Content-Type-Options" in resp.headers and "Content-Security-Policy" in resp.headers:
+    if "Content-Security-Policy" in resp.headers:
         return  # a page response that came with all its headers (page_headers)
     for k, v in FIXED_HEADERS.items():
         resp.headers.setdefault(k, v)
     ctype = (resp.content_type or "").lower()
     if ctype == "text/html":
-        resp.headers.setdefault("Content-Security-Policy", _CSP_ORIG if request.get("orig_mode") else _CSP)
+        resp.headers.setdefault("Content-Security-Policy", _CSP)  # orig pages come with theirs (page_headers)
     elif ctype not in NO_CSP_TYPES:
         resp.headers.setdefault("Content-Security-Policy", SANDBOX_CSP)
 

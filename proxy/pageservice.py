@@ -23,7 +23,7 @@ from .errors import Busy, ProxyError, UpstreamFailed, UpstreamTimeout
 from .guard import Guard
 from .metrics import Metrics
 from .render_pool import RenderPool
-from .upstream import Fetched, Upstream, check_page_body, looks_like_html, media_type
+from .upstream import USABLE, Fetched, Upstream, check_page_body, looks_like_html, media_type
 
 PassThrough = Callable[[aiohttp.ClientResponse, bytes], Awaitable[Any]]
 
@@ -201,6 +201,6 @@ def _check_status(status: int) -> None:
     if status >= 400:
         raise UpstreamFailed(f"原网站返回错误（{status}）。", f"The site answered with an error ({status}).",
                              reason=f"upstream status {status}")
-    if status != 200 and status != 203:
+    if status not in USABLE:
         raise UpstreamFailed("原网站的响应无效。", "The site's response was not usable.",
                              reason=f"upstream status {status}")

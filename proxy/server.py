@@ -100,19 +100,18 @@ async def page(request: web.Request) -> web.StreamResponse:
     svc = request.app[SERVICES]
     cfg = request.app[CONFIG]
     url = svc.check(urlscheme.target_from_path(request.raw_path, mode, cfg.server.max_url_length))
-    settings, lang = settings_of(request), ui_lang(request)
-    request["orig_mode"] = mode == "orig"
+    settings, lang, orig = settings_of(request), ui_lang(request), mode == "orig"
     key = svc.view_key(url, mode, settings, lang)
     view = await svc.cached_view(key)
     if view is not None:
-        return page_response(*view, orig=mode == "orig")
+        return page_response(*view, orig=orig)
     src = await svc.source(url, lambda resp, head: passthrough(request, resp, head, cfg.upstream.max_passthrough_bytes),
                            client_address(request))
     if not isinstance(src, Source):
         return src
     if sample.is_sample(url) and not sample.is_html(src.fetched):
         return sample_file(url)
-    return page_response(*await svc.render(src, mode, settings, lang, key), orig=mode == "orig")
+    return page_response(*await svc.render(src, mode, settings, lang, key), orig=orig)
 
 
 def page_response(body: bytes, media_type: str, orig: bool) -> web.Response:
@@ -132,8 +131,6 @@ async def passthrough(request: web.Request, resp: aiohttp.ClientResponse, head: 
     for h in PASSTHROUGH_HEADERS:
         if h in resp.headers:
             out.headers[h] = resp.headers[h]
-    if ctype.lower().startswith("image/svg"):
-        out.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
     if resp.content_length is not None and not resp.headers.get("Content-Encoding"):
         out.content_length = resp.content_length
     await out.prepare(request)
@@ -143,7 +140,8 @@ async def passthrough(request: web.Request, resp: aiohttp.ClientResponse, head: 
         sent += len(chunk)
         if sent > cap:
             log.warning("passthrough of %s cut at %d bytes", resp.url, cap)
-            request.transport and request.transport.close()
+            if request.transport is not None:
+                request.transport.close()
             return out
         await out.write(chunk)
     await out.write_eof()
@@ -162,10 +160,7 @@ def sample_file(url: URL, only_images: bool = False) -> web.Response:
 async def asset(request: web.Request) -> web.StreamResponse:
     svc = request.app[SERVICES]
     cfg = request.app[CONFIG]
-    raw = request.query.get("url", "")
-    if not raw or len(raw) > cfg.server.max_url_length:
-        raise BadURL("缺少或过长的图片地址。", "Missing or too long image address.", reason="asset url")
-    url = svc.check(raw)
+    url = svc.check(urlscheme.target(request.query.get("url", ""), cfg.server.max_url_length))
     if sample.is_sample(url):
         return sample_file(url, only_images=True)
     result = await svc.source(url, lambda resp, head: passthrough(request, resp, head, cfg.upstream.max_image_bytes,

@@ -22,6 +22,7 @@ from .guard import Guard, GuardedConnector
 log = logging.getLogger("a11y_proxy.upstream")
 
 REDIRECTS = {301, 302, 303, 307, 308}
+USABLE = (200, 203)  # statuses whose body is the page (203: from a transforming proxy upstream)
 # Sent upstream as fixed values: nothing of the user's (cookies, Authorization, Accept-Language) leaks there,
 # so one cached copy serves everyone.
 REQUEST_HEADERS = {
