@@ -54,8 +54,8 @@ async def _speech_service(app: web.Application):  # cleanup context
     speech.start_soon()
 
     async def announce() -> None:
-        await speech.ready()
-        app[SERVICES].audio_available = speech.available  # pages show the player from now on
+        await speech.up.wait()
+        app[SERVICES].audio_available = True  # pages show the player from now on
 
     task = asyncio.create_task(announce())
     try:

@@ -32,6 +32,7 @@ PAUSE_PARAGRAPH = 0.6
 RATE_MIN, RATE_MAX = 80, 400  # words per minute on espeak's scale
 RATE_STEPS = (0.7, 0.85, 1.0, 1.2, 1.45)  # the toolbar's five 语速 steps, as factors of speech.rate
 START_TIMEOUT = 30.0
+RETRY_FIRST, RETRY_MAX = 5.0, 300.0  # seconds between start attempts after a failed one
 PROBE_TEXT = "语音测试。"
 
 
@@ -132,19 +133,40 @@ class SpeechService:
         self._workers: set[Worker] = set()
         self._background: set[asyncio.Task[Any]] = set()
         self._started: asyncio.Task[None] | None = None
+        self._first_attempt = asyncio.Event()
+        self.up = asyncio.Event()  # set once audio works
         self._closed = False
 
     # -- life cycle ---------------------------------------------------------------------------------------
 
     def start_soon(self) -> None:
-        """Start in the background, so the server answers pages while the engine warms up."""
-        self._started = asyncio.create_task(self.start())
+        """Start in the background, so the server answers pages while the engine warms up. A start that
+        fails (a slow machine at boot, an engine that crashed) is tried again with growing pauses: one bad
+        moment must not leave a server without audio until someone restarts it."""
+        self._started = asyncio.create_task(self._start_until_up())
+
+    async def _start_until_up(self) -> None:
+        pause = RETRY_FIRST
+        while True:
+            try:
+                await self.start()
+            finally:
+                self._first_attempt.set()
+            if self.available or self._closed or not self.cfg.enabled:
+                return
+            for w in list(self._workers):  # what the failed attempt started
+                self._workers.discard(w)
+                await asyncio.to_thread(w.stop)
+            self._idle = asyncio.Queue()
+            log.info("speech: trying again in %.0fs", pause)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, RETRY_MAX)
 
     async def ready(self) -> None:
+        """Wait for the first start attempt (not for retries: a request is answered now, either way)."""
         if self._started is None:
             self.start_soon()
-        assert self._started is not None
-        await asyncio.shield(self._started)
+        await self._first_attempt.wait()
 
     async def start(self) -> None:
         if not self.cfg.enabled:
@@ -170,6 +192,7 @@ class SpeechService:
             log.warning("audio unavailable: %s", self.reason)
             return
         self.available, self.reason = True, ""
+        self.up.set()
         log.info("speech ready: driver %s, %d worker(s), zh voice %s", self.driver, self.cfg.workers,
                  self.voice_for("zh"))
 

@@ -229,3 +229,34 @@ async def test_latin_words_in_chinese_use_the_english_voice() -> None:
                                                        ("cmn-latn-pinyin", "规则")]
         audio = await svc.speak(text, 175, "wav")
     assert audio.seconds > 1
+
+
+class FailsFirstStart(SpeechService):
+    """The engine's first start fails (as on a machine too busy at boot), later ones work."""
+
+    spawns = 0
+
+    async def _spawn(self):  # type: ignore[no-untyped-def]
+        FailsFirstStart.spawns += 1
+        if FailsFirstStart.spawns == 1:
+            raise OSError("the speech worker did not start in time")
+        return await super()._spawn()
+
+
+@speech
+@pytest.mark.speech
+async def test_a_failed_start_is_tried_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    import proxy.speech
+
+    monkeypatch.setattr(proxy.speech, "RETRY_FIRST", 0.1)
+    svc = FailsFirstStart(SpeechConfig(workers=1, job_timeout=10.0))
+    svc.start_soon()
+    try:
+        await svc.ready()  # the first attempt: failed, and says why
+        assert not svc.available and "did not start" in svc.reason
+        await asyncio.wait_for(svc.up.wait(), 60)
+        assert svc.available and svc.reason == ""
+        audio = await svc.speak(speech_text(ARTICLE_TWO), 175, "wav")
+        assert wav_params(audio.data)[2] > 1.0
+    finally:
+        await svc.close()
