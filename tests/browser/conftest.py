@@ -67,8 +67,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Module scope, not session: the Playwright sync API allows one instance per thread at a time, and
-    other modules here (test_xss_browser) start their own."""
+    """Module scope, not session: the Playwright sync API allows one instance per thread at a time, so each
+    module starts and stops its own."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is not installed (scripts/test installs Debian's chromium)")
     from playwright.sync_api import sync_playwright
@@ -77,6 +77,7 @@ def browser() -> Iterator[Any]:
     b = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
     yield b
     b.close()
+    pw.stop()
     pw.stop()
 
 

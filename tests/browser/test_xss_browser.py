@@ -3,7 +3,6 @@ leaves for a host other than the proxy (requests elsewhere are recorded and abor
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -14,14 +13,10 @@ from tests.hostile.cases import make_server
 from tests.hostile.conftest import hostile_config, start_proxy
 from tests.support.servers import ThreadServer
 
-CHROMIUM = "/usr/bin/chromium"
 VECTORS = sorted(p.stem for p in (Path(__file__).parent.parent / "data" / "xss").glob("*.test"))
 MODES = ("read", "elder", "a11y", "text", "orig")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
 
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs /usr/bin/chromium")]
+pytestmark = pytest.mark.browser  # the `browser` fixture (tests/browser/conftest.py) skips without chromium
 
 
 @pytest.fixture(scope="module")
@@ -32,15 +27,6 @@ def stack() -> Iterator[tuple[ThreadServer, str]]:
     proxy.stop()
     hostile.stop()
 
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.mark.parametrize("vector", VECTORS)
