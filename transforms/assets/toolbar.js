@@ -518,7 +518,11 @@
   }, true);
 
   help.addEventListener('close', function () {
-    if (opener && opener.focus) opener.focus();
+    // 'close' comes a moment after the dialog shut: if the reader has already moved on (Esc then Alt+1),
+    // leave the focus where they put it; otherwise return it to the control that opened the help.
+    var here = doc.activeElement;
+    var moved = here && here !== doc.body && !help.contains(here);
+    if (!moved && opener && opener.focus) opener.focus();
   });
 
   doc.addEventListener('mousemove', function (event) {
