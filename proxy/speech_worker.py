@@ -23,6 +23,7 @@ from typing import Any
 from . import audio_encode
 
 UTTERANCE_TIMEOUT = 30.0  # seconds for one utterance's finished-utterance event
+UTTERANCE_ATTEMPTS = 3  # tries for an utterance the engine cancelled on its own
 
 
 @dataclass(frozen=True)
@@ -65,16 +66,27 @@ class Engine:
         self.engine = pyttsx3.init()
         self.driver = str(getattr(self.engine, "driver_name", "") or "?")
         self.done = threading.Event()
-        self.engine.connect("finished-utterance", lambda name=None, completed=True: self.done.set())
+        self.completed = True
+        self.engine.connect("finished-utterance", self._finished)
         self.tmp = tempfile.mkdtemp(prefix="a11y-speech-")
         self.voice = ""
         self.rate = 0
         self.serial = 0
         self._warm_up()
 
+    def _finished(self, name: object = None, completed: bool = True) -> None:
+        """A cancel may be reported before or after espeak's own end of message: either one spoils it."""
+        self.completed = self.completed and bool(completed)
+        self.done.set()
+
     def _warm_up(self) -> None:
         """One utterance with the defaults: pyttsx3 starts out 'busy' and queues property changes until its
-        first run loop; after this the engine is idle and every change applies at once."""
+        first run loop; after this the engine is idle and every change applies at once.
+
+        The driver's own start-up settings (voice, rate, volume) sit in espeak's queue first; if runAndWait
+        finds them there it cancels and leaves its stop flag set, and that flag then cancels the next real
+        utterance a moment after it starts (seen on a loaded CI machine: a title read as 0.07 s of audio)."""
+        self._wait_for_espeak()
         path = os.path.join(self.tmp, "warm-up.wav")
         self.engine.save_to_file("a", path)
         self.engine.runAndWait()
@@ -89,6 +101,14 @@ class Engine:
             out.append({"id": str(v.id), "name": str(v.name or ""), "languages": langs})
         return out
 
+    @staticmethod
+    def _wait_for_espeak() -> None:
+        deadline = time.monotonic() + 5.0
+        while _espeak_playing():
+            if time.monotonic() > deadline:
+                raise RuntimeError("the speech engine stayed busy")
+            time.sleep(0.001)
+
     def _settle(self) -> None:
         """Wait until the engine is really idle. espeak-ng applies a voice or rate through its command queue,
         and pyttsx3's runAndWait calls espeak_Cancel when that queue is not empty, dropping them (measured:
@@ -101,6 +121,15 @@ class Engine:
             time.sleep(0.001)
 
     def utter(self, voice: str, text: str, rate: int) -> tuple[bytes, int]:
+        """One utterance; said again if the engine reports it cancelled (a cut-off sentence must not be
+        served as if it were the whole one)."""
+        for _ in range(UTTERANCE_ATTEMPTS):
+            audio = self._utter_once(voice, text, rate)
+            if audio is not None:
+                return audio
+        raise RuntimeError("the speech engine cancelled the utterance every time")
+
+    def _utter_once(self, voice: str, text: str, rate: int) -> tuple[bytes, int] | None:
         if voice != self.voice:
             self.engine.setProperty("voice", voice)
             self.voice = voice
@@ -111,12 +140,15 @@ class Engine:
         self.serial += 1
         path = os.path.join(self.tmp, f"u{self.serial}.wav")
         self.done.clear()
+        self.completed = True
         self.engine.save_to_file(text, path)
         self.engine.runAndWait()
         if not self.done.wait(UTTERANCE_TIMEOUT):
             raise RuntimeError("the speech engine did not finish the utterance")
         self._settle()
         try:
+            if not self.completed:
+                return None
             with open(path, "rb") as f:
                 return audio_encode.read_wav(f.read())
         finally:

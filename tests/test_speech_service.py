@@ -260,3 +260,42 @@ async def test_a_failed_start_is_tried_again(monkeypatch: pytest.MonkeyPatch) ->
         assert wav_params(audio.data)[2] > 1.0
     finally:
         await svc.close()
+
+
+def _utter_after_a_cancel(forced: bool) -> tuple[float, int]:
+    """In a fresh process (the engine must not share one): the seconds of a title, after pyttsx3 was left with
+    its stop flag set, as happens when runAndWait finds espeak's queue busy; and how many tries it took."""
+    import sys
+
+    from proxy import audio_encode
+    from proxy.speech_worker import Engine
+
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - pyttsx3 prints a line per file
+    engine = Engine()
+    engine.engine.proxy._driver._stopping = forced  # the state the driver leaves behind after such a cancel
+    tries = 0
+    original = engine._utter_once
+
+    def counted(*args: object) -> object:
+        nonlocal tries
+        tries += 1
+        return original(*args)  # type: ignore[arg-type]
+
+    engine._utter_once = counted  # type: ignore[method-assign]
+    pcm, rate = engine.utter("cmn", "示例省科技厅召开二零二六年科技成果转化工作推进会", 175)
+    return len(audio_encode.trim_silence(pcm, rate)) / audio_encode.SAMPLE_WIDTH / rate, tries
+
+
+@speech
+@pytest.mark.speech
+def test_an_utterance_the_engine_cancels_is_said_again() -> None:
+    """A cancelled utterance used to come out as a fragment (a title as 0.07 s on a loaded machine)."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
+        clean_seconds, clean_tries = pool.submit(_utter_after_a_cancel, False).result(60)
+    with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
+        seconds, tries = pool.submit(_utter_after_a_cancel, True).result(60)
+    assert clean_tries == 1 and clean_seconds > 5
+    assert tries == 2 and seconds == pytest.approx(clean_seconds, abs=0.05)
