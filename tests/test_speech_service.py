@@ -282,7 +282,7 @@ def _utter_after_a_cancel(forced: bool) -> tuple[float, int]:
         return original(*args)  # type: ignore[arg-type]
 
     engine._utter_once = counted  # type: ignore[method-assign]
-    pcm, rate = engine.utter("cmn", "示例省科技厅召开二零二六年科技成果转化工作推进会", 175)
+    pcm, rate = engine.utter("cmn-latn-pinyin", "示例省科技厅召开二零二六年科技成果转化工作推进会", 175)
     return len(audio_encode.trim_silence(pcm, rate)) / audio_encode.SAMPLE_WIDTH / rate, tries
 
 
