@@ -148,6 +148,7 @@ class Engine:
         self._settle()
         try:
             if not self.completed:
+                self.voice, self.rate = "", 0  # a cancel may have dropped them too: set both again
                 return None
             with open(path, "rb") as f:
                 return audio_encode.read_wav(f.read())
