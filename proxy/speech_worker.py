@@ -16,6 +16,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
@@ -86,7 +87,7 @@ class Engine:
         The driver's own start-up settings (voice, rate, volume) sit in espeak's queue first; if runAndWait
         finds them there it cancels and leaves its stop flag set, and that flag then cancels the next real
         utterance a moment after it starts (seen on a loaded CI machine: a title read as 0.07 s of audio)."""
-        self._wait_for_espeak()
+        self._wait_while(_espeak_playing)
         path = os.path.join(self.tmp, "warm-up.wav")
         self.engine.save_to_file("a", path)
         self.engine.runAndWait()
@@ -102,9 +103,9 @@ class Engine:
         return out
 
     @staticmethod
-    def _wait_for_espeak() -> None:
+    def _wait_while(busy: Callable[[], bool]) -> None:
         deadline = time.monotonic() + 5.0
-        while _espeak_playing():
+        while busy():
             if time.monotonic() > deadline:
                 raise RuntimeError("the speech engine stayed busy")
             time.sleep(0.001)
@@ -114,11 +115,7 @@ class Engine:
         and pyttsx3's runAndWait calls espeak_Cancel when that queue is not empty, dropping them (measured:
         the next utterance kept the old rate, or came out empty). finished-utterance also fires on espeak's
         thread before the driver marks itself idle."""
-        deadline = time.monotonic() + 5.0
-        while self.engine.isBusy() or _espeak_playing():
-            if time.monotonic() > deadline:
-                raise RuntimeError("the speech engine stayed busy")
-            time.sleep(0.001)
+        self._wait_while(lambda: self.engine.isBusy() or _espeak_playing())
 
     def utter(self, voice: str, text: str, rate: int) -> tuple[bytes, int]:
         """One utterance; said again if the engine reports it cancelled (a cut-off sentence must not be
