@@ -9,29 +9,75 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import html as lxml_html
 
+from . import css
 from .context import Context
 from .registry import Page, transform
 
 EXTERNAL_LABEL = {"zh": "（外部链接）", "en": " (external link)"}
 
-# (tag, attribute, kind). Kinds: navigate (same mode through the proxy), asset (image through /asset),
-# srcset (a list of assets), stylesheet (orig mode only: through /asset is refused, so fetched raw), refresh.
+# Every (tag, attribute) that holds a URL a browser would fetch or follow, and what we do with it ("*": any
+# tag). Kinds: navigate (same mode through the proxy), asset (through /asset), srcset (a list of assets),
+# stylesheet (through /asset, which sanitises CSS), refresh (meta refresh within the proxy), drop (removed:
+# nothing of ours needs it, and left alone it would reach our origin or the site directly).
 URL_ATTRIBUTES: list[tuple[str, str, str]] = [
     ("a", "href", "navigate"),
     ("area", "href", "navigate"),
     ("form", "action", "navigate"),
+    ("blockquote", "cite", "navigate"),
+    ("q", "cite", "navigate"),
+    ("del", "cite", "navigate"),
+    ("ins", "cite", "navigate"),
+    ("img", "longdesc", "navigate"),
     ("img", "src", "asset"),
     ("img", "srcset", "srcset"),
     ("source", "srcset", "srcset"),
     ("source", "src", "asset"),
     ("input", "src", "asset"),
+    ("video", "src", "asset"),
+    ("video", "poster", "asset"),
+    ("audio", "src", "asset"),
+    ("track", "src", "asset"),
+    ("body", "background", "asset"),
+    ("table", "background", "asset"),
+    ("tr", "background", "asset"),
+    ("td", "background", "asset"),
+    ("th", "background", "asset"),
     ("link", "href", "stylesheet"),
     ("meta", "content", "refresh"),
+    ("link", "imagesrcset", "drop"),
+    ("*", "ping", "drop"),
+    ("*", "formaction", "drop"),
+    ("*", "srcdoc", "drop"),
+    ("*", "xlink:href", "drop"),
+    ("*", "lowsrc", "drop"),
+    ("*", "dynsrc", "drop"),
+    ("*", "manifest", "drop"),
+    ("*", "codebase", "drop"),
+    ("*", "archive", "drop"),
+    ("*", "classid", "drop"),
+    ("*", "icon", "drop"),
+    ("*", "profile", "drop"),
+    ("*", "action", "drop"),
+    ("*", "background", "drop"),
+    ("*", "poster", "drop"),
+    ("*", "data", "drop"),
+    ("*", "src", "drop"),
+    ("*", "srcset", "drop"),
+    ("*", "href", "drop"),
+    ("*", "cite", "drop"),
+    ("*", "longdesc", "drop"),
 ]
+KINDS: dict[tuple[str, str], str] = {(tag, attr): kind for tag, attr, kind in URL_ATTRIBUTES}
+URL_ATTRIBUTE_NAMES = frozenset(attr for _, attr, _ in URL_ATTRIBUTES)
 KEPT_SCHEMES = ("mailto:", "tel:")
 _BAD_SCHEME = re.compile(r"^\s*(javascript|vbscript|data|file|about|blob|filesystem):", re.I)
-_CSS_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.I)
+_XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _REFRESH = re.compile(r"^\s*(\d+)\s*[;,]\s*(?:url\s*=\s*)?(['\"]?)(.*?)\2\s*$", re.I)
+
+
+def kind_of(tag: str, attr: str) -> str | None:
+    """What URL_ATTRIBUTES says of `attr` on `tag` (None: not a URL attribute)."""
+    return KINDS.get((tag, attr)) or KINDS.get(("*", attr))
 
 
 def document_base(tree: lxml_html.HtmlElement, url: str) -> str:
@@ -53,6 +99,8 @@ def absolutize(tree: lxml_html.HtmlElement, url: str) -> str:
     for el in list(tree.iter("base")):
         el.drop_tree()
     for tag, attr, kind in URL_ATTRIBUTES:
+        if kind == "drop":
+            continue
         for el in tree.iter(tag):
             value = el.get(attr)
             if value is None:
@@ -170,12 +218,47 @@ def _mark_external(a: lxml_html.HtmlElement, ctx: Context) -> None:
     a.append(label)
 
 
-def rewrite_css(css: str, ctx: Context, base: str = "") -> str:
-    def repl(m: re.Match[str]) -> str:
-        new = asset_url(resolve(base or ctx.url, m.group(2)), ctx)
-        return f"url({m.group(1)}{new}{m.group(1)})" if new else "url()"
+def css_url_policy(ctx: Context, base: str) -> Callable[[str], str | None]:
+    """How a URL inside CSS is written: resolved against the sheet's base and served through /asset; a
+    fragment (`url(#clip)`) stays; anything else (javascript:, data: but raster images, our own paths) goes."""
 
-    return _CSS_URL.sub(repl, css)
+    def policy(raw: str) -> str | None:
+        value = raw.strip()
+        if value.startswith("#"):
+            return value
+        if _normalise(value).lower().startswith("data:image/") and not _is_svg_data(value):
+            return value
+        return asset_url(resolve(base or ctx.url, value), ctx)
+
+    return policy
+
+
+def _is_svg_data(value: str) -> bool:
+    return "svg" in _normalise(value).lower().split(",", 1)[0]
+
+
+def rewrite_styles(root: lxml_html.HtmlElement, ctx: Context, base: str) -> None:
+    """Every `<style>` element and `style` attribute, sanitised by the CSS tokenizer with its URLs rewritten."""
+    policy = css_url_policy(ctx, base)
+    for el in root.iter("style"):
+        el.text = css.sanitize_stylesheet(el.text or "", policy) or None
+        for child in list(el):
+            el.remove(child)
+    for el in root.iter():
+        if isinstance(el.tag, str) and "style" in el.attrib:
+            clean = css.sanitize_declarations(el.get("style") or "", policy)
+            if clean:
+                set_attribute(el, "style", clean)
+            else:
+                del el.attrib["style"]
+
+
+def set_attribute(el: lxml_html.HtmlElement, attr: str, value: str) -> None:
+    """Set a value from upstream; characters XML cannot hold (form feed, C0 controls) are left out."""
+    try:
+        el.set(attr, value)
+    except ValueError:
+        el.set(attr, _XML_UNSAFE.sub("", value))
 
 
 HANDLERS: dict[str, Callable[[str, Context], str | None]] = {
@@ -187,39 +270,39 @@ HANDLERS: dict[str, Callable[[str, Context], str | None]] = {
 }
 
 
-def rewrite_tree(root: lxml_html.HtmlElement, ctx: Context, *, styles: bool = False, base: str = "") -> None:
-    """Rewrite every URL in the tree per URL_ATTRIBUTES; links it cannot make safe are removed. With
-    `styles`, CSS url()s too, resolved against `base` (the page's base URL)."""
-    for tag, attr, kind in URL_ATTRIBUTES:
-        for el in root.iter(tag):
-            value = el.get(attr)
-            if value is None:
+def rewrite_tree(root: lxml_html.HtmlElement, ctx: Context) -> None:
+    """Rewrite every URL attribute in the tree per URL_ATTRIBUTES, in one walk; links it cannot make safe,
+    and every URL attribute the table drops, are removed."""
+    for el in list(root.iter()):
+        tag = el.tag
+        if not isinstance(tag, str) or el.getparent() is None and el is not root:
+            continue
+        for attr in [a for a in el.attrib if a in URL_ATTRIBUTE_NAMES]:
+            kind = kind_of(tag, attr)
+            if kind is None:
+                continue
+            if kind == "drop":
+                del el.attrib[attr]
                 continue
             if tag == "meta" and (el.get("http-equiv") or "").lower() != "refresh":
                 continue
-            if tag == "link" and not styles:
-                continue
             if tag == "form" and (el.get("method") or "get").lower() != "get":
                 el.drop_tag()
-                continue
+                break
+            value = el.get(attr) or ""
             new = HANDLERS[kind](value, ctx)
             if new is None:
                 del el.attrib[attr]
                 if tag == "meta":
                     el.drop_tree()
+                    break
                 continue
-            el.set(attr, new)
-            if tag in ("a", "area") and kind == "navigate" and classify(value, ctx) == "external":
+            set_attribute(el, attr, new)
+            if kind == "navigate" and tag in ("a", "area") and classify(value, ctx) == "external":
                 if tag == "a":
                     _mark_external(el, ctx)
                 else:
                     el.set("rel", "noopener noreferrer external")
-    if styles:
-        for el in root.iter("style"):
-            if el.text:
-                el.text = rewrite_css(el.text, ctx, base)
-        for el in root.xpath("//*[@style]"):
-            el.set("style", rewrite_css(el.get("style", ""), ctx, base))
 
 
 def _fragment(html: str) -> lxml_html.HtmlElement:
@@ -246,5 +329,5 @@ def rewrite_article_links(page: Page, ctx: Context) -> Page:
 
 @transform("rewrite_document_links")
 def rewrite_document_links(page: Page, ctx: Context) -> Page:
-    rewrite_tree(page.tree, ctx, styles=True, base=page.base)
+    rewrite_tree(page.tree, ctx)
     return page

@@ -9,6 +9,7 @@ from lxml import html as lxml_html
 from lxml_html_clean import Cleaner
 
 from .context import Context
+from .links import URL_ATTRIBUTE_NAMES, rewrite_styles
 from .registry import Page, transform
 
 ARTICLE_TAGS = {
@@ -72,18 +73,16 @@ _DOCUMENT_CLEANER = Cleaner(
     safe_attrs_only=False,
     kill_tags={"template", "noscript", "svg", "math", "portal", "base"},
 )
-# Legacy ways for CSS to run code or pull in more CSS; the cleaner leaves some of them in style attributes.
-_DANGEROUS_CSS = re.compile(r"(?:behavior|-moz-binding)\s*:[^;}]*;?|expression\s*\(|@import[^;]*;?", re.I)
-# Any attribute that may hold a URL, on any element (the link table only covers the ones we rewrite).
-_URL_ATTRS = {"href", "src", "srcset", "action", "formaction", "data", "poster", "background", "cite",
-              "longdesc", "ping", "codebase", "dynsrc", "lowsrc", "manifest", "icon", "xlink:href"}
+# Any attribute that may hold a URL, on any element: a scheme that runs code goes before anything else looks.
 _BAD_URL = re.compile(r"(?:^|,)(?:javascript|vbscript|livescript|data|file|blob|filesystem):", re.I)
 _SPACE_CTRL = re.compile(r"[\x00-\x20\x7f]+")
 _FORBIDDEN_LINK_RELS = {"import", "preload", "prefetch", "modulepreload", "dns-prefetch", "preconnect",
                         "manifest", "serviceworker"}
 
 
-def clean_document(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
+def clean_document(tree: lxml_html.HtmlElement, ctx: Context, base: str) -> lxml_html.HtmlElement:
+    """The whole upstream page made inert: no script, handler, plugin or frame; CSS sanitised by its
+    tokenizer with every url() through the proxy (links.rewrite_styles)."""
     _DOCUMENT_CLEANER(tree)
     for el in list(tree.iter("link")):
         rels = set((el.get("rel") or "").lower().split())
@@ -92,19 +91,16 @@ def clean_document(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
     for el in list(tree.iter("meta")):
         if (el.get("http-equiv") or "").lower() not in ("", "refresh", "content-type", "content-language"):
             el.drop_tree()
-    for el in tree.iter("style"):
-        if el.text:
-            el.text = _DANGEROUS_CSS.sub("", el.text)
     for el in tree.iter():
         if not isinstance(el.tag, str):
             continue
         for attr in list(el.attrib):
-            if attr.lower().startswith("on") or attr.lower() in ("formaction", "srcdoc", "xlink:href"):
+            name = attr.lower()
+            if name.startswith("on") or name in ("formaction", "srcdoc", "xlink:href"):
                 del el.attrib[attr]
-            elif attr.lower() in _URL_ATTRS and _unsafe_url(el.tag, attr.lower(), el.get(attr)):
+            elif name in URL_ATTRIBUTE_NAMES and _unsafe_url(el.tag, name, el.get(attr)):
                 del el.attrib[attr]
-        if el.get("style"):
-            el.set("style", _DANGEROUS_CSS.sub("", el.get("style")))
+    rewrite_styles(tree, ctx, base)
     return tree
 
 
@@ -118,5 +114,5 @@ def _unsafe_url(tag: str, attr: str, value: str) -> bool:
 
 @transform("sanitize_document")
 def sanitize_document(page: Page, ctx: Context) -> Page:
-    page.tree = clean_document(page.tree)
+    page.tree = clean_document(page.tree, ctx, page.base)
     return page

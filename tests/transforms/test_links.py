@@ -10,7 +10,7 @@ from lxml import html as lxml_html
 
 from proxy import urlscheme
 from transforms.context import Context
-from transforms.links import absolutize, rewrite_tree
+from transforms.links import absolutize, rewrite_styles, rewrite_tree
 
 CASES = sorted((Path(__file__).resolve().parent.parent / "data" / "rewrite").glob("*.test"))
 PAGE = "https://kjt.example.gov.cn/art/1.html"
@@ -21,7 +21,8 @@ def rewrite(fragment: str) -> str:
     absolutize(doc, PAGE)
     ctx = Context(url=PAGE, mode="elder", proxy_url=urlscheme.proxied, asset_url=urlscheme.asset,
                   host_allowed=lambda h: h == "gov.cn" or h.endswith(".gov.cn"))
-    rewrite_tree(doc, ctx, styles=True)
+    rewrite_tree(doc, ctx)
+    rewrite_styles(doc, ctx, PAGE)
     head = "".join(lxml_html.tostring(c, encoding="unicode") for c in doc.find("head"))
     div = doc.get_element_by_id("x")
     inner = (div.text or "") + "".join(lxml_html.tostring(c, encoding="unicode") for c in div)
