@@ -19,10 +19,12 @@ _PREMATURE_END = re.compile(r"</\s*(?:html|body)\s*>", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 # Characters lxml refuses in text (XML-incompatible); form feed is HTML whitespace, so it becomes a space.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-_TITLE = re.compile(r"<title[^>]*>(.*?)</title", re.I | re.S)
-_INVISIBLE = re.compile(r"<(script|style|template|noscript|svg|math)\b.*?</\1\s*>", re.I | re.S)
-_TAG = re.compile(r"<[^>]*>")
-_BLOCK_TAG = re.compile(r"<\s*/?\s*(?:p|div|br|li|tr|h[1-6]|section|article|table|ul|ol|dd|dt)\b[^>]*>", re.I)
+_TAG_NAME = re.compile(r"/?\s*([a-zA-Z][a-zA-Z0-9]*)")
+INVISIBLE = frozenset({"script", "style", "template", "noscript", "svg", "math", "title"})
+RAW_TEXT = frozenset({"script", "style", "noscript", "title"})  # unclosed, they swallow the rest of the page
+BLOCKS = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
+                    "table", "ul", "ol", "dd", "dt"})
+_CLOSERS = {name: re.compile("</" + name, re.I) for name in INVISIBLE}
 MAX_ELEMENTS = 200_000
 MAX_PARAGRAPHS = 5_000
 MAX_FALLBACK_CHARS = 2_000_000
@@ -65,18 +67,61 @@ def _count_over(root: lxml_html.HtmlElement, limit: int) -> bool:
 
 def text_document(text: str) -> lxml_html.HtmlElement:
     """The page's text in paragraphs, for pages whose structure is beyond the bound."""
-    title = _TITLE.search(text[:100_000])
-    body = _INVISIBLE.sub(" ", text)
-    body = _BLOCK_TAG.sub("\n", body)
-    body = html_lib.unescape(_TAG.sub("", body))[:MAX_FALLBACK_CHARS]
+    title, body = page_text(text)
     root = lxml_html.document_fromstring("<html><head><title></title></head><body></body></html>")
-    root.find("head/title").text = html_lib.unescape(_TAG.sub("", title.group(1))).strip() if title else ""
+    root.find("head/title").text = title
     body_el = root.find("body")
-    for line in (s.strip() for s in body.split("\n")):
+    for line in (s.strip() for s in body[:MAX_FALLBACK_CHARS].split("\n")):
         if line and len(body_el) < MAX_PARAGRAPHS:
             p = etree.SubElement(body_el, "p")
             p.text = line
     return root
+
+
+def page_text(text: str) -> tuple[str, str]:
+    """(title, visible text with block boundaries as newlines) in one pass over the markup, linear in its
+    length whatever it holds (unclosed tags, scripts or comments end the scan, as they end a browser's)."""
+    out: list[str] = []
+    title = ""
+    unclosed: set[str] = set()
+    pos, size = 0, len(text)
+    while pos < size:
+        lt = text.find("<", pos)
+        if lt < 0:
+            out.append(text[pos:])
+            break
+        out.append(text[pos:lt])
+        if text.startswith("<!--", lt):
+            end = text.find("-->", lt + 4)
+            pos = size if end < 0 else end + 3
+            continue
+        gt = text.find(">", lt + 1)
+        if gt < 0:
+            break
+        m = _TAG_NAME.match(text, lt + 1, gt)
+        pos = gt + 1
+        if m is None:
+            continue
+        name = m.group(1).lower()
+        closing = text[lt + 1:m.start(1)].startswith("/")
+        if name in BLOCKS:
+            out.append("\n")
+        elif name in INVISIBLE and not closing and not text[gt - 1] == "/":
+            found = None if name in unclosed else _CLOSERS[name].search(text, pos)
+            close = found.start() if found else -1
+            if found is None:
+                unclosed.add(name)  # none further on either: never search the rest again
+            if name == "title" and not title:
+                title = _inline(text[pos:close if close >= 0 else min(size, pos + 1000)])
+            if close >= 0:
+                pos = close
+            elif name in RAW_TEXT:
+                break
+    return title, html_lib.unescape("".join(out))
+
+
+def _inline(fragment: str) -> str:
+    return " ".join(html_lib.unescape(fragment).split())
 
 
 def _frames_to_links(root: lxml_html.HtmlElement) -> None:

@@ -138,3 +138,29 @@ def test_heading_candidates_in_xpath_union_order() -> None:
 
     tree = lxml_html.document_fromstring(_NESTED)
     assert heading_candidates(tree.find("body")) == tree.xpath(_HEADING_UNION)
+
+
+def _over_deep_page(size: int) -> str:
+    """Beyond libxml2's nesting limit, so the text fallback runs; full of the shapes that made the old
+    regex fallback quadratic (elements it skipped, opened and never closed)."""
+    unit = "<p>第一条 内容 <b>加粗</b><script>var a = 1 < 2;</script><!-- c --><math><a href='x'>链接</a><svg>"
+    return "<html><body>" + "<div>" * 300 + unit * (size // len(unit.encode()))
+
+
+def _best_of(runs: int, fn, *args) -> float:
+    import time
+
+    best = float("inf")
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn(*args)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def test_text_fallback_is_linear_in_page_size() -> None:
+    small, large = _over_deep_page(200_000), _over_deep_page(2_000_000)
+    kept = parse_document(small)
+    assert not kept.findall(".//div") and len(kept.findall(".//p")) > 1000  # the fallback ran, text kept
+    ratio = _best_of(3, parse_document, large) / _best_of(3, parse_document, small)
+    assert ratio < 25, f"2 MB took {ratio:.1f}× as long as 200 KB (linear is about 10×)"
