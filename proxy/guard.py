@@ -26,13 +26,20 @@ DENIED_NETWORKS = [ipaddress.ip_network(n) for n in (
     "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12",
     "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16", "198.18.0.0/15",
     "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4", "255.255.255.255/32",
-    "::/128", "::1/128", "::ffff:0:0/96", "64:ff9b::/96", "64:ff9b:1::/48", "100::/64", "2001::/23",
-    "2001:db8::/32", "2002::/16", "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8",
+    "::/96", "::1/128", "::ffff:0:0/96", "::ffff:0:0:0/96", "64:ff9b::/96", "64:ff9b:1::/48", "100::/64",
+    "2001::/23", "2001:db8::/32", "2002::/16", "3fff::/20", "5f00::/16", "fc00::/7", "fe80::/10", "fec0::/10",
+    "ff00::/8",
 )]
+# Interface identifiers that carry an IPv4 address in their last 32 bits: SIIT (::ffff:0:a.b.c.d, RFC 6145)
+# and ISATAP (…:0:5efe:a.b.c.d and …:200:5efe:a.b.c.d, RFC 5214) under any prefix.
+_EMBEDDING_IIDS = (bytes.fromhex("ffff0000"), bytes.fromhex("00005efe"), bytes.fromhex("02005efe"))
+
+
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 
 def embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
-    """IPv4 addresses an IPv6 address carries (mapped, 6to4, Teredo, NAT64, IPv4-compatible)."""
+    """IPv4 addresses an IPv6 address carries (mapped, SIIT, ISATAP, 6to4, Teredo, NAT64, IPv4-compatible)."""
     found = []
     if ip.ipv4_mapped:
         found.append(ip.ipv4_mapped)
@@ -41,7 +48,7 @@ def embedded_ipv4(ip: ipaddress.IPv6Address) -> list[ipaddress.IPv4Address]:
     if ip.teredo:
         found.extend(ip.teredo)
     packed = ip.packed
-    if packed[:12] == bytes(12) or ip in ipaddress.ip_network("64:ff9b::/96"):
+    if packed[:12] == bytes(12) or ip in _NAT64 or packed[8:12] in _EMBEDDING_IIDS:
         found.append(ipaddress.IPv4Address(packed[12:]))
     return found
 

@@ -97,3 +97,24 @@ async def test_connector_hook_checks_every_connection(proxy_server, proxy_url: s
     status, _ = await get(f"{proxy_url}/read/http://hook-check.test.gov.cn:{upstream.port}/no-store")
     assert status == 200
     assert connector.checked > before
+
+
+@pytest.mark.parametrize("address", [
+    "::ffff:0:10.0.0.1", "::ffff:0:127.0.0.1", "::ffff:0:8.8.8.8",  # SIIT: the whole range is refused
+    "::10.0.0.1", "::8.8.8.8",  # IPv4-compatible (deprecated): the whole range
+    "2400:cb00::5efe:10.0.0.1", "2400:cb00::200:5efe:192.168.1.1",  # ISATAP under a global prefix
+    "2400:cb00::ffff:0:169.254.169.254",  # SIIT-shaped interface id under a global prefix
+    "64:ff9b::a9fe:a9fe", "64:ff9b:1::a00:1", "2002:a00:1::1", "3fff::1", "5f00::1",
+])
+def test_ipv4_embedded_in_ipv6_refused(address: str) -> None:
+    import ipaddress
+
+    with pytest.raises(Forbidden):
+        GUARD.check_ip(ipaddress.ip_address(address))
+
+
+def test_global_ipv6_with_public_embedded_ipv4_allowed() -> None:
+    import ipaddress
+
+    GUARD.check_ip(ipaddress.ip_address("2400:cb00::5efe:8.8.8.8"))  # ISATAP to a public address
+    GUARD.check_ip(ipaddress.ip_address("2400:cb00:2048:1::c629:d7a2"))
