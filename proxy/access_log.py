@@ -30,7 +30,8 @@ class AccessLog:
     def flush(self) -> None:
         lines, self.lines = self.lines, []
         if lines:
-            self.logger.info("\n".join(FORMAT % (_stamp(ts), m, _safe(p), s, ms, r) for ts, m, p, s, ms, r in lines))
+            self.logger.info("\n".join(FORMAT % (_stamp(ts), one_line(m, 16), one_line(p), s, ms, one_line(r))
+                                       for ts, m, p, s, ms, r in lines))
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
@@ -51,6 +52,7 @@ def _stamp(ts: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(ts)) + f".{int(ts % 1 * 1000):03d}"
 
 
-def _safe(path: str) -> str:
-    """One line per request whatever the path holds (newlines, control characters, any script)."""
-    return path[:200].encode("unicode_escape").decode("ascii")
+def one_line(text: str, limit: int = 200) -> str:
+    """Client-controlled text as it may appear in a log: one line, ASCII, escaped, bounded (no forged lines,
+    no terminal escapes), whatever it holds."""
+    return text[:limit].encode("unicode_escape").decode("ascii")

@@ -60,7 +60,10 @@ class UpstreamConfig:
     connections_total: int = 64
     connections_per_host: int = 4
     max_concurrent_fetches: int = 64
+    max_fetches_per_client: int = 16
     forward_x_forwarded_for: bool = False
+    dns_timeout: float = 5.0
+    dns_servers: list[str] = field(default_factory=list)
 
 
 @dataclass

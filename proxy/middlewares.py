@@ -4,7 +4,9 @@ refusal, rate limit); security headers go on every response as it is prepared (s
 from __future__ import annotations
 
 import logging
+import secrets
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from functools import lru_cache
 
@@ -14,12 +16,12 @@ from transforms.context import Settings
 from transforms.pages import render_error
 
 from . import urlscheme
-from .access_log import AccessLog
+from .access_log import AccessLog, one_line
 from .errors import Forbidden, ProxyError, RateLimited
+from .fairness import client_key
 from .metrics import Metrics
 from .upstream import VIA_TOKEN
 
-# the first path segment becomes a metrics label: only known ones, or a client could mint series at will
 METRIC_SECTIONS = frozenset({"read", "elder", "a11y", "text", "orig", "home", "go", "static", "asset", "api",
                              "audio", "healthz", "metrics", "settings"})
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -27,10 +29,22 @@ ACCESS_LOG = web.AppKey("access_log", AccessLog)
 METRICS = web.AppKey("metrics", Metrics)
 log = logging.getLogger("a11y_proxy")
 
-CSP = ("default-src 'none'; script-src 'self'; style-src 'self'{inline}; img-src 'self' data:; "
+# Our origin runs only our own scripts: each page names them by a nonce made for that response, never by
+# 'self' (which would also allow anything upstream that passes through under our origin).
+CSP = ("default-src 'none'; script-src {scripts}; style-src 'self'{inline}; img-src 'self' data:; "
        "media-src 'self'; connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; "
        "frame-ancestors 'none'")
-_CSP, _CSP_ORIG = CSP.format(inline=""), CSP.format(inline=" 'unsafe-inline'")  # built once, not per request
+_CSP_PARTS = {orig: CSP.format(scripts="'nonce-{}'", inline=" 'unsafe-inline'" if orig else "")
+              for orig in (False, True)}
+NO_SCRIPT_CSP = CSP.format(scripts="'none'", inline="")
+
+
+def new_nonce() -> str:
+    return secrets.token_urlsafe(18)
+
+
+def page_csp(nonce: str, orig: bool = False) -> str:
+    return _CSP_PARTS[orig].replace("{}", nonce)
 
 
 def ui_lang(request: web.Request) -> str:
@@ -62,8 +76,21 @@ def error_response(status: int, zh: str, en: str, request: web.Request, headers:
     wants_json = "application/json" in request.headers.get("Accept", "")
     if request.path.startswith("/api/") or (request.path.startswith("/audio/") and wants_json):
         return web.json_response({"error": en, "error_zh": zh, "status": status}, status=status, headers=headers)
-    body = render_error(status, zh, en, ui_lang(request), settings_of(request))
-    return web.Response(text=body, status=status, content_type="text/html", charset="utf-8", headers=headers)
+    nonce = new_nonce()
+    body = render_error(status, zh, en, ui_lang(request), settings_of(request), nonce=nonce)
+    return web.Response(text=body, status=status, content_type="text/html", charset="utf-8",
+                        headers={**html_headers(nonce), "Cache-Control": "no-store", **(headers or {})})
+
+
+def section_of(request: web.Request) -> str:
+    """The metrics label of a request: its mode or first path segment, when known ("other" else: a client
+    could otherwise mint series at will). Any request line at all, `OPTIONS *` and `CONNECT host:443` too."""
+    mode = request.match_info.get("mode") if request.match_info is not None else None
+    if mode:
+        return mode
+    parts = request.path.split("/", 2)
+    first = (parts[1] or "home") if len(parts) > 1 and not parts[0] else "other"
+    return first if first in METRIC_SECTIONS else "other"
 
 
 @web.middleware
@@ -75,11 +102,13 @@ async def access(request: web.Request, handler: Handler) -> web.StreamResponse:
         # a streamed response has been written by now; a plain one is sent after we return
         status, size = resp.status, resp.body_length if resp.prepared else (resp.content_length or 0)
         return resp
+    except web.HTTPException as e:  # a redirect raised by a handler (/go) is a 303, not an error
+        status = e.status
+        raise
     finally:
-        mode = request.match_info.get("mode") or request.path.split("/")[1] or "home"
         metrics = request.app.get(METRICS)
         if metrics is not None:
-            metrics.count_request(mode if mode in METRIC_SECTIONS else "other", status, size)
+            metrics.count_request(section_of(request), status, size)
         request.app[ACCESS_LOG].add(request.method, request.path, status, (time.perf_counter() - start) * 1000,
                                     request.get("reason", "-"))
 
@@ -92,26 +121,24 @@ FIXED_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-ref
                  "Cross-Origin-Opener-Policy": "same-origin"}
 
 
-def page_headers(orig_mode: bool) -> dict[str, str]:
-    """Every header a rendered page gets, prebuilt: on_prepare then finds them set and adds nothing."""
-    return _PAGE_HEADERS[orig_mode]
+def html_headers(nonce: str, orig: bool = False) -> dict[str, str]:
+    """Every header a page of ours gets: on_prepare then finds them set and adds nothing."""
+    return {**_PAGE_HEADERS, "Content-Security-Policy": page_csp(nonce, orig)}
 
 
 def add_security_headers(request: web.Request, resp: web.StreamResponse) -> None:
     if "Content-Security-Policy" in resp.headers:
-        return  # a page response that came with all its headers (page_headers)
+        return  # a page response that came with all its headers (html_headers)
     for k, v in FIXED_HEADERS.items():
         resp.headers.setdefault(k, v)
     ctype = (resp.content_type or "").lower()
     if ctype == "text/html":
-        resp.headers.setdefault("Content-Security-Policy", _CSP)  # orig pages come with theirs (page_headers)
+        resp.headers.setdefault("Content-Security-Policy", NO_SCRIPT_CSP)
     elif ctype not in NO_CSP_TYPES:
         resp.headers.setdefault("Content-Security-Policy", SANDBOX_CSP)
 
 
-_PAGE_HEADERS = {orig: {**FIXED_HEADERS, "Content-Security-Policy": _CSP_ORIG if orig else _CSP,
-                        "Cache-Control": "private, max-age=60", "Vary": "Cookie, Accept-Language"}
-                 for orig in (False, True)}
+_PAGE_HEADERS = {**FIXED_HEADERS, "Cache-Control": "private, max-age=60", "Vary": "Cookie, Accept-Language"}
 
 
 async def on_prepare(request: web.Request, resp: web.StreamResponse) -> None:
@@ -136,33 +163,45 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
                   405: ("不支持这种请求方法。", "That request method is not supported.")}.get(
             e.status, ("请求无法处理。", "The request could not be handled."))
         return error_response(e.status, zh, en, request)
-    except Exception:
-        log.exception("unhandled error on %s", request.path[:200])
+    except Exception as e:
+        log.error("unhandled %s at %s on %s %s", type(e).__name__, _where(e), one_line(request.method, 16),
+                  one_line(request.path))
+        log.debug("traceback of the unhandled error above", exc_info=True)
         request["reason"] = "internal error"
         return error_response(500, "代理出现内部错误，请稍后再试。", "The proxy hit an internal error; please try again.",
                               request)
 
 
+def _where(e: BaseException) -> str:
+    """file:line where an exception was raised (the innermost frame), for a one-line log."""
+    tb = e.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    if tb is None:
+        return "?"
+    return f"{tb.tb_frame.f_code.co_filename.rsplit('/', 1)[-1]}:{tb.tb_lineno}"
+
+
 class TokenBuckets:
-    """Per-client request budget: `burst` at once, refilled at `per_minute`."""
+    """Per-client request budget: `burst` at once, refilled at `per_minute`. Clients are keyed by /32 or
+    /64 (fairness.client_key); the least recently seen bucket goes first when there are too many, so a
+    flood of new addresses forgets only the idlest clients, never everyone's history at once."""
 
     def __init__(self, per_minute: int, burst: int, max_clients: int = 100_000) -> None:
         self.rate = per_minute / 60.0
         self.burst = float(burst)
         self.max_clients = max_clients
-        self.buckets: dict[str, tuple[float, float]] = {}
+        self.buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
 
     def take(self, client: str) -> bool:
         now = time.monotonic()
-        tokens, last = self.buckets.get(client, (self.burst, now))
+        tokens, last = self.buckets.pop(client, (self.burst, now))
         tokens = min(self.burst, tokens + (now - last) * self.rate)
-        if len(self.buckets) > self.max_clients:
-            self.buckets.clear()
-        if tokens < 1:
-            self.buckets[client] = (tokens, now)
-            return False
-        self.buckets[client] = (tokens - 1, now)
-        return True
+        while len(self.buckets) >= self.max_clients:
+            self.buckets.popitem(last=False)
+        allowed = tokens >= 1
+        self.buckets[client] = (tokens - 1 if allowed else tokens, now)
+        return allowed
 
 
 def admission(buckets: TokenBuckets, client_of: Callable[[web.Request], str]) -> Callable:
@@ -175,7 +214,7 @@ def admission(buckets: TokenBuckets, client_of: Callable[[web.Request], str]) ->
             raise Forbidden("不能通过代理访问代理自身。", "The proxy cannot fetch its own pages.", reason="request loop")
         if request.path.startswith("/static/") or request.path in ("/healthz", "/metrics"):
             return await handler(request)
-        if not buckets.take(client_of(request)):
+        if not buckets.take(client_key(client_of(request))):
             raise RateLimited("请求过于频繁，请稍后再试。", "Too many requests; please wait a moment.",
                               reason="rate limited")
         return await handler(request)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from . import __version__, jobs, sample, urlscheme
 from .cache import Cache, Entry
 from .config import Config
 from .errors import Busy, ProxyError, UpstreamFailed, UpstreamTimeout
+from .fairness import LOCAL, FairLimiter, KeyedLimiters, client_key
 from .guard import Guard
 from .metrics import Metrics
 from .render_pool import RenderPool
@@ -29,6 +31,18 @@ PassThrough = Callable[[aiohttp.ClientResponse, bytes], Awaitable[Any]]
 
 log = logging.getLogger("a11y_proxy.pages")
 CHECKED_URLS, CHECKED_MAX_LENGTH = 2048, 1024  # remembered guard verdicts (cleared when full): a few MB at most
+
+
+@dataclass
+class View:
+    """A rendered page: its bytes, and the marker that stands where each response's script nonce goes."""
+
+    body: bytes
+    media_type: str
+    marker: str = ""
+
+    def with_nonce(self, nonce: str) -> bytes:
+        return self.body.replace(self.marker.encode(), nonce.encode()) if self.marker else self.body
 
 
 @dataclass
@@ -49,7 +63,10 @@ class PageService:
         self.cache = cache
         self.pool = pool
         self.metrics = metrics
-        self.fetch_slots = asyncio.Semaphore(cfg.upstream.max_concurrent_fetches)
+        # One client gets at most its share of the fetches, and a site's few connections go round the clients
+        # waiting for them in turn (aiohttp's own per-host queue would serve them in arrival order).
+        self.fetch_slots = FairLimiter(cfg.upstream.max_concurrent_fetches, cfg.upstream.max_fetches_per_client)
+        self.site_slots = KeyedLimiters(cfg.upstream.connections_per_host)
         self.audio_available = False
         self._checked: dict[str, URL] = {}  # URL string -> checked URL: the guard's verdict depends on nothing else
         self._count = {(kind, result): metrics.cache.labels(kind, result)
@@ -71,7 +88,8 @@ class PageService:
             self._checked[url] = checked
         return checked
 
-    def context(self, url: str, mode: str, settings: Settings, ui_lang: str, note: str = "") -> Context:
+    def context(self, url: str, mode: str, settings: Settings, ui_lang: str, note: str = "", nonce: str = ""
+                ) -> Context:
         return Context(
             url=url, mode=mode, settings=settings, ui_lang=ui_lang,
             proxy_url=urlscheme.proxied, asset_url=urlscheme.asset,
@@ -79,6 +97,7 @@ class PageService:
             audio_available=self.audio_available,
             audio_url="/audio?url=" + urlscheme.quote(url, safe="") if self.audio_available else "",
             cached_note=note, version=__version__, options={"max_elements": self.cfg.transform.max_elements},
+            nonce=nonce,
         )
 
     async def source(self, url: URL, passthrough: PassThrough, client: str | None = None) -> Source | Any:
@@ -112,22 +131,24 @@ class PageService:
             return Source(result)
 
     async def _fetch(self, url: URL, passthrough: PassThrough, client: str | None) -> Fetched | Any:
-        if self.fetch_slots.locked():
+        who = client_key(client)
+        if not self.fetch_slots.try_acquire(who):
             raise Busy("代理当前繁忙，请稍后再试。", "The proxy is busy; please try again shortly.",
-                       reason="too many upstream fetches")
-        async with self.fetch_slots:
+                       reason="too many upstream fetches" if self.fetch_slots.in_use >= self.fetch_slots.capacity
+                       else "client over its share of fetches")
+        try:
             start = time.perf_counter()
             self.metrics.in_flight.inc()
             try:
-                async with asyncio.timeout(self.cfg.upstream.timeout.total + 1):
-                    async with self.upstream.open(url, client) as resp:
-                        _check_status(resp.status)
-                        head = await resp.content.read(1024) if resp.content_length != 0 else b""
-                        if not looks_like_html(media_type(resp.headers.get("Content-Type", "")), head):
-                            return await passthrough(resp, head)
-                        body = head + await self.upstream.read_capped(resp, self.cfg.upstream.max_html_bytes - len(head))
-                        check_page_body(body)
-                        fetched = Fetched.of(resp, body)
+                async with asyncio.timeout(self.cfg.upstream.timeout.total + 1), \
+                        self.site_slots.slot(url.host or "", who), self.upstream.open(url, client) as resp:
+                    _check_status(resp.status)
+                    head = await resp.content.read(1024) if resp.content_length != 0 else b""
+                    if not looks_like_html(media_type(resp.headers.get("Content-Type", "")), head):
+                        return await passthrough(resp, head)
+                    body = head + await self.upstream.read_capped(resp, self.cfg.upstream.max_html_bytes - len(head))
+                    check_page_body(body)
+                    fetched = Fetched.of(resp, body)
             except TimeoutError:
                 raise UpstreamTimeout("原网站响应超时。", "The original site did not answer in time.",
                                       reason="upstream total timeout") from None
@@ -137,6 +158,8 @@ class PageService:
             finally:
                 self.metrics.in_flight.dec()
                 self.metrics.upstream_latency.observe(time.perf_counter() - start)
+        finally:
+            self.fetch_slots.release(who)
         self.metrics.upstream_bytes.inc(len(fetched.body))
         return fetched
 
@@ -144,33 +167,49 @@ class PageService:
         """A rendered page: everything that changes the output is in the key, nothing of the user's else."""
         return f"out:{__version__}:{mode}:{settings.key()}:{ui_lang}:{self.audio_available}:{url}"
 
-    async def cached_view(self, key: str) -> tuple[bytes, str] | None:
+    async def cached_view(self, key: str) -> View | None:
         """The rendered page while fresh: it lives no longer than the page it was made from (same TTL, made
         after it), so a hit needs no look at the page itself. This is the whole of a cached request."""
         hit = await self.cache.get(key)
         if hit is not None and hit.fresh:
             self._count["output", "hit"].inc()
-            return hit.body, hit.meta["media_type"]
+            return View(hit.body, hit.meta["media_type"], hit.meta.get("marker", ""))
         self._count["output", "miss"].inc()
         return None
 
-    async def render(self, src: Source, mode: str, settings: Settings, ui_lang: str, key: str
-                     ) -> tuple[bytes, str]:
+    async def render(self, src: Source, mode: str, settings: Settings, ui_lang: str, key: str,
+                     client: str = LOCAL) -> View:
         f = src.fetched
         note = ""
         if src.stale_since:
             stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(src.stale_since))
             note = f"此页面为缓存版本，时间 {stamp}（原网站暂时无法访问）。" if ui_lang == "zh" else \
                 f"This is a cached copy from {stamp}; the original site cannot be reached right now."
-        ctx = self.context(f.url, mode, settings, ui_lang, note)
+        # Unguessable by the page it marks (made after upstream wrote it); each response swaps in its own nonce.
+        marker = secrets.token_urlsafe(24)
+        ctx = self.context(f.url, mode, settings, ui_lang, note, nonce=marker)
         start = time.perf_counter()
         rendered = await self.pool.run(jobs.render_page, f.body, f.headers.get("content-type", ""), ctx,
-                                       self.cfg.modes[mode])
+                                       self.cfg.modes[mode], client=client)
         self.metrics.render_latency.observe(time.perf_counter() - start)
         body = rendered.body.encode("utf-8")
+        if marker not in rendered.body:
+            marker = ""
         if not note:
-            await self.cache.set(key, Entry(body, {"media_type": rendered.media_type}, ttl=self.cfg.cache.ttl))
-        return body, rendered.media_type
+            await self.cache.set(key, Entry(body, {"media_type": rendered.media_type, "marker": marker},
+                                            ttl=self.cfg.cache.ttl))
+        return View(body, rendered.media_type, marker)
+
+    async def stylesheet(self, url: str, body: bytes, content_type: str, client: str = LOCAL) -> bytes:
+        """A site's stylesheet sanitised for /asset (in the render pool: big sheets are CPU work), cached."""
+        ctx = self.context(url, "orig", Settings(), "zh")
+        css = (await self.pool.run(jobs.sanitize_stylesheet, body, content_type, url, ctx, client=client)).encode()
+        await self.cache.set("css:" + url, Entry(css, {}, ttl=self.cfg.cache.ttl))
+        return css
+
+    async def cached_stylesheet(self, url: str) -> bytes | None:
+        hit = await self.cache.get("css:" + url)
+        return hit.body if hit is not None and hit.fresh else None
 
     async def article(self, src: Source, ui_lang: str) -> Article:
         f = src.fetched

@@ -1,7 +1,9 @@
-"""CPU-heavy work (parse, extract, render) off the event loop, in a bounded pool of spawned processes.
+"""CPU-heavy work (parse, extract, render) off the event loop, in a bounded set of spawned processes.
 
-A page that takes longer than the bound gets a clear error and its worker is replaced, so one pathological
-page cannot stall other requests or keep burning a core.
+Each worker is a one-process executor of its own, so a page that takes longer than the bound costs only its
+own worker: that one is killed and replaced, and the pages other workers are rendering finish undisturbed.
+Workers are handed out by a FairLimiter, so one client's queue of pages cannot stand in front of another
+reader's page.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from .errors import ProxyError
+from .fairness import LOCAL, FairLimiter
 
 log = logging.getLogger("a11y_proxy.render")
 T = TypeVar("T")
@@ -36,76 +39,68 @@ class PageTooHard(ProxyError):
     status = 503
 
 
+def _new_worker() -> cf.ProcessPoolExecutor:
+    return cf.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker)
+
+
+def _kill(worker: cf.ProcessPoolExecutor) -> None:
+    for proc in list((getattr(worker, "_processes", None) or {}).values()):
+        proc.kill()
+    worker.shutdown(wait=False, cancel_futures=True)
+
+
 class RenderPool:
     def __init__(self, workers: int, timeout: float) -> None:
         self.workers = workers or os.cpu_count() or 1
         self.timeout = timeout
-        self._pool = self._new_pool()
-        self._slots = asyncio.Semaphore(self.workers)
-
-    def _new_pool(self) -> cf.ProcessPoolExecutor:
-        return cf.ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                      initializer=_init_worker)
+        self._idle = [_new_worker() for _ in range(self.workers)]
+        self._slots = FairLimiter(self.workers)
 
     async def warm_up(self) -> None:
         await asyncio.gather(*(self.run(os.getpid) for _ in range(self.workers)))
 
-    async def run(self, fn: Callable[..., T], *args: Any) -> T:
-        async with self._slots:
-            pool = self._pool
+    async def run(self, fn: Callable[..., T], *args: Any, client: str = LOCAL) -> T:
+        async with self._slots.slot(client):
+            worker = self._idle.pop()
             try:
-                return await self._run_once(pool, fn, args)
-            except (cf.process.BrokenProcessPool, asyncio.CancelledError):
-                if pool is self._pool or _cancelled_from_outside():
-                    raise
-            # Another page's timeout replaced the pool and killed its workers under this page: not this
-            # page's fault, so it runs again (once) on the new pool instead of failing with it.
-            log.info("render pool was replaced under a running page; running it again")
-            try:
-                return await self._run_once(self._pool, fn, args)
-            except (cf.process.BrokenProcessPool, asyncio.CancelledError):
-                if _cancelled_from_outside():
-                    raise
-                raise PageTooHard("页面过于复杂，处理失败。", "The page is too complex to process.",
-                                  reason="render pool replaced twice") from None
+                result = await self._run_on(worker, fn, args)
+            except BaseException:
+                self._idle.append(worker if _alive(worker) else self._replace(worker))
+                raise
+            self._idle.append(worker)
+            return result
 
-    async def _run_once(self, pool: cf.ProcessPoolExecutor, fn: Callable[..., T], args: tuple[Any, ...]) -> T:
-        future = asyncio.get_running_loop().run_in_executor(pool, fn, *args)
+    async def _run_on(self, worker: cf.ProcessPoolExecutor, fn: Callable[..., T], args: tuple[Any, ...]) -> T:
+        future = asyncio.get_running_loop().run_in_executor(worker, fn, *args)
         try:
             return await asyncio.wait_for(future, self.timeout)
         except TimeoutError:
-            log.warning("render timed out after %.1fs; replacing the worker pool", self.timeout)
-            self._replace(pool)
+            log.warning("render timed out after %.1fs; replacing its worker", self.timeout)
+            _kill(worker)
             raise PageTooHard("页面过于复杂，无法在限定时间内处理。",
                               "The page is too complex to process in the time allowed.",
                               reason="render timeout") from None
         except cf.process.BrokenProcessPool:
-            if pool is not self._pool:
-                raise  # killed by another page's replacement: run() decides
-            self._replace(pool)
             raise PageTooHard("页面过于复杂，处理失败。", "The page is too complex to process.",
                               reason="render worker died") from None
         except MemoryError:
-            self._replace(pool)
+            _kill(worker)
             raise PageTooHard("页面过于复杂，处理失败。", "The page is too complex to process.",
                               reason="render worker out of memory") from None
+        except asyncio.CancelledError:
+            _kill(worker)  # the client went away: its page must not keep a worker busy
+            raise
 
-    def _replace(self, pool: cf.ProcessPoolExecutor) -> None:
-        if pool is not self._pool:
-            return
-        self._pool = self._new_pool()
-        for proc in list(getattr(pool, "_processes", {}).values()):
-            proc.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
+    @staticmethod
+    def _replace(worker: cf.ProcessPoolExecutor) -> cf.ProcessPoolExecutor:
+        _kill(worker)
+        return _new_worker()
 
     def close(self) -> None:
-        for proc in list(getattr(self._pool, "_processes", {}).values()):
-            proc.kill()
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        for worker in self._idle:
+            _kill(worker)
+        self._idle.clear()
 
 
-def _cancelled_from_outside() -> bool:
-    """Whether the running task itself is being cancelled (client gone, shutdown), as opposed to its
-    executor future having been cancelled by a pool shutdown."""
-    task = asyncio.current_task()
-    return task is not None and task.cancelling() > 0
+def _alive(worker: cf.ProcessPoolExecutor) -> bool:
+    return not getattr(worker, "_broken", False) and not getattr(worker, "_shutdown_thread", False)

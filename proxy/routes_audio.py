@@ -216,7 +216,8 @@ def content_disposition(filename: str, attachment: bool) -> str:
 
 def _audio_response(request: web.Request, data: bytes, fmt: str, key: str, filename: str) -> web.Response:
     etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:24] + '"'
-    headers = {"Accept-Ranges": "bytes", "ETag": etag, "Cache-Control": "public, max-age=3600",
+    # the speaking rate comes from the reader's settings cookie: never one shared copy for everyone
+    headers = {"Accept-Ranges": "bytes", "ETag": etag, "Cache-Control": "private, max-age=3600", "Vary": "Cookie",
                "Content-Disposition": content_disposition(filename, request.query.get("download") == "1")}
     if request.headers.get("If-None-Match") == etag:
         return web.Response(status=304, headers=headers)

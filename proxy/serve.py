@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 from aiohttp import web
@@ -21,14 +22,21 @@ def lean_logging() -> None:
     logging.logMultiprocessing = False
 
 
+def listening_config(cfg: Config, host: str | None, port: int | None, workers: int | None) -> Config:
+    """The config as the server will really run: command-line flags win, so that everything reading
+    `server.port` (the guard refusing to fetch the proxy itself) sees the port we listen on."""
+    server = dataclasses.replace(cfg.server, host=host or cfg.server.host, port=port or cfg.server.port,
+                                 workers=workers or cfg.server.workers)
+    return dataclasses.replace(cfg, server=server)
+
+
 def serve(cfg: Config, host: str | None, port: int | None, workers: int | None) -> int:
     from .server import create_app
 
     lean_logging()
 
-    host = host or cfg.server.host
-    port = port or cfg.server.port
-    workers = workers or cfg.server.workers
+    cfg = listening_config(cfg, host, port, workers)
+    host, port, workers = cfg.server.host, cfg.server.port, cfg.server.workers
     if workers > 1:
         from .gunicorn_app import run_gunicorn
 

@@ -7,6 +7,7 @@ import json
 import logging
 import mimetypes
 import socket
+from collections.abc import Callable
 from pathlib import Path
 
 import aiohttp
@@ -16,32 +17,38 @@ from yarl import URL
 from transforms.context import MODES
 from transforms.pages import render_home
 
-from . import __version__, routes_audio, routes_settings, sample, urlscheme
+from . import __version__, content_policy, routes_audio, routes_settings, sample, urlscheme
 from .access_log import AccessLog
 from .cache import make_cache
 from .config import Config
 from .errors import BadURL, TooLarge, UpstreamFailed
+from .fairness import client_key
 from .guard import Guard
+from .lowlevel import answer_malformed_requests
 from .metrics import Metrics
 from .middlewares import (
     ACCESS_LOG,
+    FIXED_HEADERS,
     METRICS,
+    SANDBOX_CSP,
     TokenBuckets,
     access,
     admission,
     errors,
+    html_headers,
+    new_nonce,
     on_prepare,
-    page_headers,
     settings_of,
     ui_lang,
 )
-from .pageservice import PageService, Source, refuse_non_html
+from .pageservice import PageService, Source, View, refuse_non_html
 from .render_pool import RenderPool
-from .upstream import Upstream
+from .upstream import Upstream, media_type
 
 log = logging.getLogger("a11y_proxy")
 ASSETS = Path(__file__).resolve().parent.parent / "transforms" / "assets"
 PASSTHROUGH_HEADERS = ("Content-Type", "Content-Disposition", "Last-Modified", "ETag")
+CSS_MAX_BYTES = 2 * 1024 * 1024  # a site's stylesheet; over it the sheet is refused (413)
 SERVICES = web.AppKey("services", PageService)
 CONFIG = web.AppKey("config", Config)
 
@@ -70,9 +77,12 @@ def client_address(request: web.Request) -> str:
 async def home(request: web.Request) -> web.Response:
     cfg = request.app[CONFIG]
     links = [(m, urlscheme.proxied(sample.SAMPLE_ARTICLE, m)) for m in MODES] if cfg.sample.enabled else []
+    nonce = new_nonce()
     body = render_home(ui_lang(request), links, settings_of(request), origin=f"{request.scheme}://{request.host}",
-                       default_mode=request.cookies.get(routes_settings.MODE_COOKIE, "elder"))
-    return web.Response(text=body, content_type="text/html")
+                       default_mode=request.cookies.get(routes_settings.MODE_COOKIE, "elder"), nonce=nonce)
+    # the bookmarklets name the Host the browser used: a shared cache must keep one copy per Host
+    return web.Response(text=body, content_type="text/html",
+                        headers={**html_headers(nonce), "Vary": "Host, Cookie, Accept-Language"})
 
 
 async def go(request: web.Request) -> web.Response:
@@ -85,14 +95,25 @@ async def go(request: web.Request) -> web.Response:
     raise web.HTTPSeeOther(urlscheme.proxied(url, mode))
 
 
+def load_static() -> dict[str, tuple[bytes, str]]:
+    """Our own assets, read once: a request names one of these or gets 404 (no path from a request ever
+    reaches the file system)."""
+    files = {}
+    for path in ASSETS.iterdir():
+        if path.is_file():
+            files[path.name] = (path.read_bytes(), mimetypes.guess_type(path.name)[0] or "application/octet-stream")
+    return files
+
+
+STATIC = web.AppKey("static", dict)
+
+
 async def static(request: web.Request) -> web.StreamResponse:
-    name = request.match_info["name"]
-    path = (ASSETS / name).resolve()
-    if path.parent != ASSETS or not path.is_file():
+    found = request.app[STATIC].get(request.match_info["name"])
+    if found is None:
         raise web.HTTPNotFound()
-    ctype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    return web.Response(body=path.read_bytes(), content_type=ctype,
-                        headers={"Cache-Control": "public, max-age=3600"})
+    body, ctype = found
+    return web.Response(body=body, content_type=ctype, headers={"Cache-Control": "public, max-age=3600"})
 
 
 async def page(request: web.Request) -> web.StreamResponse:
@@ -104,33 +125,39 @@ async def page(request: web.Request) -> web.StreamResponse:
     key = svc.view_key(url, mode, settings, lang)
     view = await svc.cached_view(key)
     if view is not None:
-        return page_response(*view, orig=orig)
+        return page_response(view, orig=orig)
+    client = client_address(request)
     src = await svc.source(url, lambda resp, head: passthrough(request, resp, head, cfg.upstream.max_passthrough_bytes),
-                           client_address(request))
+                           client)
     if not isinstance(src, Source):
         return src
     if sample.is_sample(url) and not sample.is_html(src.fetched):
         return sample_file(url)
-    return page_response(*await svc.render(src, mode, settings, lang, key), orig=orig)
+    return page_response(await svc.render(src, mode, settings, lang, key, client_key(client)), orig=orig)
 
 
-def page_response(body: bytes, media_type: str, orig: bool) -> web.Response:
-    return web.Response(body=body, content_type=media_type, charset="utf-8", headers=page_headers(orig))
+def page_response(view: View, orig: bool) -> web.Response:
+    nonce = new_nonce()
+    return web.Response(body=view.with_nonce(nonce), content_type=view.media_type, charset="utf-8",
+                        headers=html_headers(nonce, orig))
 
 
 async def passthrough(request: web.Request, resp: aiohttp.ClientResponse, head: bytes, cap: int,
-                      only_images: bool = False) -> web.StreamResponse:
-    """Stream a non-HTML upstream body (attachment, image) to the client under a size cap."""
+                      policy_of: Callable[[str], str] = content_policy.attachment_policy) -> web.StreamResponse:
+    """Stream a non-HTML upstream body (attachment, image) to the client under a size cap, as passive
+    content only (content_policy)."""
     ctype = resp.headers.get("Content-Type", "application/octet-stream")
-    if only_images and not ctype.lower().startswith(("image/", "text/css")):
-        raise UpstreamFailed("该地址不是图片。", "That address is not an image.", status=415,
-                             reason=f"asset type {ctype}")
+    policy = _policy(policy_of, ctype)
+    if policy == content_policy.STYLESHEET:
+        return await stylesheet(request, resp, head)
     if resp.content_length is not None and resp.content_length > cap:
         raise TooLarge("文件过大。", "The file is too large.", reason=f"passthrough {resp.content_length} > {cap}")
     out = web.StreamResponse(status=200)
     for h in PASSTHROUGH_HEADERS:
         if h in resp.headers:
             out.headers[h] = resp.headers[h]
+    if policy == content_policy.ATTACHMENT:
+        out.headers["Content-Disposition"] = "attachment"
     if resp.content_length is not None and not resp.headers.get("Content-Encoding"):
         out.content_length = resp.content_length
     await out.prepare(request)
@@ -148,13 +175,39 @@ async def passthrough(request: web.Request, resp: aiohttp.ClientResponse, head: 
     return out
 
 
+def _policy(policy_of: Callable[[str], str], content_type: str) -> str:
+    policy = policy_of(media_type(content_type))
+    if policy == content_policy.REFUSE:
+        raise UpstreamFailed("不能通过代理打开这种文件。", "This kind of file cannot be opened through the proxy.",
+                             status=415, reason=f"refused type {media_type(content_type)[:60]!r}")
+    return policy
+
+
+async def stylesheet(request: web.Request, resp: aiohttp.ClientResponse, head: bytes) -> web.Response:
+    """A site's stylesheet, sanitised (its url()s through /asset) before it reaches the browser."""
+    svc = request.app[SERVICES]
+    body = head + await svc.upstream.read_capped(resp, CSS_MAX_BYTES - len(head))
+    css = await svc.stylesheet(str(resp.url), body, resp.headers.get("Content-Type", ""),
+                               client_key(client_address(request)))
+    return css_response(css)
+
+
+def css_response(css: bytes) -> web.Response:
+    return web.Response(body=css, content_type="text/css", charset="utf-8",
+                        headers={"Cache-Control": "public, max-age=300"})
+
+
 def sample_file(url: URL, only_images: bool = False) -> web.Response:
     """The sample site's images and attachments, as upstream ones would pass through."""
     f = sample.fetch(url)
     ctype = f.headers["content-type"]
     if f.status != 200 or (only_images and not ctype.startswith("image/")):
         raise web.HTTPNotFound()
-    return web.Response(body=f.body, headers={"Content-Type": ctype})
+    policy = _policy(content_policy.asset_policy if only_images else content_policy.attachment_policy, ctype)
+    headers = {"Content-Type": ctype}
+    if policy == content_policy.ATTACHMENT:
+        headers["Content-Disposition"] = "attachment"
+    return web.Response(body=f.body, headers=headers)
 
 
 async def asset(request: web.Request) -> web.StreamResponse:
@@ -163,8 +216,12 @@ async def asset(request: web.Request) -> web.StreamResponse:
     url = svc.check(urlscheme.target(request.query.get("url", ""), cfg.server.max_url_length))
     if sample.is_sample(url):
         return sample_file(url, only_images=True)
+    cached = await svc.cached_stylesheet(str(url))
+    if cached is not None:
+        return css_response(cached)
     result = await svc.source(url, lambda resp, head: passthrough(request, resp, head, cfg.upstream.max_image_bytes,
-                                                                  only_images=True))
+                                                                  content_policy.asset_policy),
+                              client_address(request))
     if isinstance(result, Source):
         raise UpstreamFailed("该地址不是图片。", "That address is not an image.", status=415, reason="asset is html")
     return result
@@ -199,6 +256,8 @@ def create_app(cfg: Config, resolver: aiohttp.abc.AbstractResolver | None = None
     app[CONFIG] = cfg
     app[ACCESS_LOG] = AccessLog(logging.getLogger("a11y_proxy.access"))
     app[METRICS] = Metrics()
+    app[STATIC] = load_static()
+    answer_malformed_requests(app, {**FIXED_HEADERS, "Content-Security-Policy": SANDBOX_CSP})
 
     async def services(app: web.Application):  # cleanup context: one of each for the app's lifetime
         # each one is closed from the moment it exists, so a failed start-up leaks no session or process

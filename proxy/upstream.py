@@ -107,6 +107,15 @@ def looks_like_html(media_type: str, head: bytes) -> bool:
     return False
 
 
+def dns_resolver(cfg: UpstreamConfig) -> aiohttp.abc.AbstractResolver:
+    """Name lookups on c-ares (aiodns), bounded by a timeout: a slow DNS server holds no thread, so it can
+    neither fill the event loop's executor (which other work shares) nor make other readers wait."""
+    kwargs: dict[str, Any] = {"timeout": cfg.dns_timeout, "tries": 1}
+    if cfg.dns_servers:
+        kwargs["nameservers"] = list(cfg.dns_servers)
+    return aiohttp.AsyncResolver(**kwargs)
+
+
 class Upstream:
     def __init__(self, cfg: UpstreamConfig, guard: Guard, resolver: aiohttp.abc.AbstractResolver | None = None):
         self.cfg = cfg
@@ -117,14 +126,13 @@ class Upstream:
 
     async def start(self) -> None:
         t = self.cfg.timeout
-        kwargs = {"resolver": self._resolver} if self._resolver is not None else {}
         self.connector = GuardedConnector(
             self.guard,
             limit=self.cfg.connections_total,
             limit_per_host=self.cfg.connections_per_host,
             ssl=ssl.create_default_context(),
             ttl_dns_cache=60,
-            **kwargs,
+            resolver=self._resolver or dns_resolver(self.cfg),
         )
         self.session = aiohttp.ClientSession(
             connector=self.connector,

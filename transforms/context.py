@@ -47,4 +47,7 @@ class Context:
     audio_url: str = ""  # where the page's audio lives ("" when none)
     cached_note: str = ""  # shown when the page is a stale copy
     options: dict[str, Any] = field(default_factory=dict)  # per-transform options from config
+    # marks our own <script> elements for the page's CSP; the server puts a fresh nonce in its place on
+    # every response (transforms stay pure: the caller makes it)
+    nonce: str = ""
     version: str = "0"

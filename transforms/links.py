@@ -237,6 +237,11 @@ def _is_svg_data(value: str) -> bool:
     return "svg" in _normalise(value).lower().split(",", 1)[0]
 
 
+def rewrite_stylesheet(text: str, ctx: Context, base: str) -> str:
+    """A linked stylesheet (served through /asset), sanitised with its URLs resolved against its own URL."""
+    return css.sanitize_stylesheet(text, css_url_policy(ctx, base))
+
+
 def rewrite_styles(root: lxml_html.HtmlElement, ctx: Context, base: str) -> None:
     """Every `<style>` element and `style` attribute, sanitised by the CSS tokenizer with its URLs rewritten."""
     policy = css_url_policy(ctx, base)

@@ -27,7 +27,7 @@ _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?$|^https?://\[[0-9
 
 
 def render_error(status: int, detail_zh: str, detail_en: str, ui_lang: str = "zh",
-                 settings: Settings | None = None) -> str:
+                 settings: Settings | None = None, nonce: str = "") -> str:
     """`settings` (the reader's cookie) keeps their theme and size on the error page too."""
     title_zh, title_en = ERRORS.get(status, ("出错了", "Error"))
     return render_template(
@@ -40,7 +40,7 @@ def render_error(status: int, detail_zh: str, detail_en: str, ui_lang: str = "zh
         t=ui_strings(ui_lang),
         mode="error",
         settings=settings or Settings(),
-        ctx=Context(url=""),
+        ctx=Context(url="", nonce=nonce),
     )
 
 
@@ -52,7 +52,7 @@ def bookmarklet(origin: str, mode: str) -> str:
 
 
 def render_home(ui_lang: str, sample_links: list[tuple[str, str]], settings: Settings | None = None, *,
-                origin: str = "", default_mode: str = "elder") -> str:
+                origin: str = "", default_mode: str = "elder", nonce: str = "") -> str:
     """`origin` (scheme://host[:port] as the browser reached us) is needed by the bookmarklets; anything that
     is not a plain origin (a forged Host header) is ignored, since it ends up inside a javascript: URL."""
     origin = origin if _ORIGIN.match(origin) else ""
@@ -66,12 +66,12 @@ def render_home(ui_lang: str, sample_links: list[tuple[str, str]], settings: Set
         origin=origin,
         mode="home",
         settings=settings or Settings(),
-        ctx=Context(url=""),
+        ctx=Context(url="", nonce=nonce),
     )
 
 
 def render_settings(ui_lang: str, settings: Settings, default_mode: str = "elder", back: str = "",
-                    saved: bool = False) -> str:
+                    saved: bool = False, nonce: str = "", token: str = "", confirm: bool = False) -> str:
     """The 设置 page: a GET form of radio groups; `back` is the local page to return to after saving."""
     return render_template(
         "settings.html",
@@ -82,7 +82,9 @@ def render_settings(ui_lang: str, settings: Settings, default_mode: str = "elder
         default_mode=default_mode if default_mode in MODES else "elder",
         back=back,
         saved=saved,
+        token=token,
+        confirm=confirm,
         mode="settings",
         settings=settings,
-        ctx=Context(url=""),
+        ctx=Context(url="", nonce=nonce),
     )

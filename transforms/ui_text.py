@@ -107,6 +107,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "save": "保存设置",
         "reset_settings": "恢复默认",
         "saved": "设置已保存。",
+        "settings_confirm": "这些设置来自别的网页，还没有保存。请检查后按“保存”。",
         "back": "返回刚才的网页",
         "example": "示例",
         # home page extras
@@ -223,6 +224,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "save": "Save settings",
         "reset_settings": "Reset to defaults",
         "saved": "Settings saved.",
+        "settings_confirm": "These settings came from another page and are not saved yet. Check them, then press Save.",
         "back": "Back to the page",
         "example": "Sample",
         "bookmarklet_title": "One-click bookmarks",
