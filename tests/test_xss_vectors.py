@@ -8,6 +8,7 @@ Regenerate expected outputs (then review every diff by eye): XSS_REGEN=1 pytest 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,20 @@ def test_vector_in_every_mode(path: Path, mode: str) -> None:
     page = f"<html><head><title>测试</title></head><body><div id='zoom'>{given}</div></body></html>"
     out = render(page, context(mode), DEFAULT_MODES[mode]).body
     assert findings(out, original=BASE) == [], out
+
+
+@pytest.mark.parametrize("mode", ["read", "elder", "a11y", "text", "orig"])
+def test_gluing_family_is_inert_in_every_mode(mode: str) -> None:
+    """Markup split by what a sanitiser deletes, and CSS that aims at our routes or other hosts: nothing
+    executable, no CSS URL outside /asset, no link to our settings route, nothing aimed at 127.0.0.1."""
+    from tests.hostile.gluing import gluing_vectors
+
+    vectors = gluing_vectors("https://www.example.gov.cn")
+    assert len(vectors) > 250
+    for page in vectors:
+        out = render(page, context(mode), DEFAULT_MODES[mode]).body
+        assert findings(out, original=BASE) == [], (page, out)
+        assert "save=1" not in out and "//127.0.0.1" not in out, (page, out)
+        for style in lxml_html.document_fromstring(out).xpath("//style/text() | //@style"):
+            for url in re.findall(r"url\(([^)]*)\)", style):
+                assert url.startswith("/asset?url=") or url.startswith("#"), (page, style)

@@ -66,8 +66,9 @@ repeating-conic-gradient matrix matrix3d translate translatex translatey transla
 scaley scalez scale3d rotate rotatex rotatey rotatez rotate3d skew skewx skewy perspective cubic-bezier steps
 blur brightness contrast drop-shadow grayscale hue-rotate invert opacity saturate sepia minmax repeat
 fit-content local format rect inset circle ellipse polygon url
-""".split())
-# Rules whose body is more rules / declarations; every other at-rule (@namespace, @document …) is dropped.
+""".split())  # not image-set() or cross-fade(): they take URLs as plain strings, past the URL policy
+# Rules whose body is more rules / declarations; every other at-rule (@import, @namespace, @document …) is
+# dropped: an @import would pull in CSS that no sanitiser saw.
 RULE_BLOCKS = frozenset({"media", "supports", "layer", "container"})
 DECLARATION_BLOCKS = frozenset({"font-face", "page"})
 KEYFRAMES = frozenset({"keyframes", "-webkit-keyframes", "-moz-keyframes"})
@@ -120,8 +121,6 @@ def _rules(nodes: Iterable[ast.Node], url_policy: UrlPolicy) -> list[str]:
 def _at_rule(node: ast.AtRule, url_policy: UrlPolicy) -> str | None:
     name = node.lower_at_keyword
     prelude = _tokens(node.prelude, url_policy)
-    if name == "import":
-        return _import(node, url_policy)
     if node.content is None:
         return None
     if name in RULE_BLOCKS:
@@ -135,27 +134,6 @@ def _at_rule(node: ast.AtRule, url_policy: UrlPolicy) -> str | None:
                         url_policy)
         return f"@{name} {prelude}{{{''.join(frames)}}}"
     return None
-
-
-def _import(node: ast.AtRule, url_policy: UrlPolicy) -> str | None:
-    """`@import "x.css" screen;` keeps its media list; the sheet itself goes through the URL policy."""
-    tokens = [t for t in node.prelude if t.type not in ("whitespace", "comment")]
-    if not tokens:
-        return None
-    first = tokens[0]
-    if first.type in ("string", "url"):
-        target = first.value
-    elif first.type == "function" and first.lower_name == "url":
-        target = _function_url(first)
-    else:
-        return None
-    new = url_policy(target)
-    if new is None:
-        return None
-    media = _tokens(tokens[1:], url_policy) if len(tokens) > 1 else ""
-    if any(t.type == "function" for t in tokens[1:]):
-        return None  # layer() and supports() conditions: rare, and not worth a parser of their own
-    return f"@import {_url(new)}{' ' + media if media else ''};"
 
 
 def _block(content: list[ast.Node], url_policy: UrlPolicy) -> str:

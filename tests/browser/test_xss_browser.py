@@ -61,3 +61,48 @@ def test_vector_is_inert_in_the_browser(vector: str, stack: tuple[ThreadServer, 
             assert escaped == [], (mode, escaped)
     finally:
         context.close()
+
+
+def test_gluing_family_is_inert_in_orig_mode(stack: tuple[ThreadServer, str], browser) -> None:
+    """The orig-mode hole and its relatives, in chromium: no script of the page's runs (its evil.js marks
+    the page and alerts), nothing loads from another host, and nothing on our origin is asked for but our
+    own files, /asset and the page itself (so no upstream CSS reached /settings)."""
+    from tests.hostile.gluing import gluing_vectors
+
+    proxy, evil = stack
+    own = urlsplit(proxy.url).netloc
+    context = browser.new_context(java_script_enabled=True)
+    dialogs: list[str] = []
+    escaped: list[str] = []
+    ours: list[str] = []
+
+    def route(r) -> None:
+        url = r.request.url
+        if urlsplit(url).netloc == own:
+            ours.append(url)
+            r.continue_()
+        elif url.startswith(("data:image/", "about:blank")):
+            r.continue_()
+        else:
+            escaped.append(url)
+            r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    count = len(gluing_vectors(evil))
+    chosen = [n for n in range(count) if n % 3 == 0 or n >= count - 20]  # every shape; the CSS tricks all
+    try:
+        for n in chosen:
+            ours.clear()
+            target = f"{proxy.url}/orig/{evil}/glue/{n}"
+            response = page.goto(target, wait_until="load", timeout=15000)
+            assert response is not None and response.status == 200, (n, response and response.status)
+            page.wait_for_timeout(50)
+            assert page.evaluate("document.documentElement.dataset.pwned") is None, n
+            assert dialogs == [] and escaped == [], (n, dialogs, escaped)
+            stray = [u for u in ours if u != target and not urlsplit(u).path.startswith(("/static/", "/asset"))
+                     and not urlsplit(u).path.startswith("/audio")]
+            assert stray == [], (n, stray)
+    finally:
+        context.close()

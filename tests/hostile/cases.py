@@ -263,6 +263,26 @@ async def xss(req, r, w):
     return await send(w, head(body=body) + body, keep=True)
 
 
+@behaviour("/glue/")
+async def glue(req, r, w):
+    """Gluing vector number N (tests/hostile/gluing.py), for a site at this server's own address."""
+    from .gluing import gluing_vectors
+
+    n = req.path.rsplit("/", 1)[1]
+    vectors = gluing_vectors(f"http://{req.headers.get('host', 'evil.test.gov.cn')}")
+    if not n.isdigit() or int(n) >= len(vectors):
+        return await send(w, head("404 Not Found", body=b""), keep=True)
+    body = vectors[int(n)].encode()
+    return await send(w, head(body=body) + body, keep=True)
+
+
+@behaviour("/evil.js")
+async def evil_js(req, r, w):
+    """A script that shows it ran (and reads another proxied page), as the attack's did."""
+    body = b"document.documentElement.dataset.pwned='1';alert('pwned');fetch('/settings?save=1&t=dark');"
+    return await send(w, head(ctype="text/javascript", body=body) + body, keep=True)
+
+
 @dataclass(frozen=True)
 class Case:
     path: str
