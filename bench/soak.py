@@ -9,6 +9,8 @@ resolver maps *.test.gov.cn there. Each round sends the same seeded mix, its nor
 growing after it is a leak. Every round is bounded by count and by time. Prints, per
 round: requests by status, unexpected results (must be 0), p50/p99 of normal pages, the proxy's RSS (main
 process and render workers) and peak, and its open file descriptors once the round has settled.
+Then the greedy phase: one reader reads uncached pages one after another, alone and then while another
+client keeps --fan-out uncached requests in flight; the reader's p99 must stay under twice its quiet p99.
 """
 
 from __future__ import annotations
@@ -91,6 +93,7 @@ def serve_proxy(hostile_port: int, port: int, workers: int, cache_mb: int) -> No
     cfg.server.port = port
     cfg.transform.workers = workers
     cfg.cache.max_bytes = cache_mb * 1024 * 1024
+    cfg.server.trusted_proxies = ["127.0.0.1"]  # the greedy phase names its two clients in X-Forwarded-For
     web.run_app(create_app(cfg, resolver=test_resolver()), host="127.0.0.1", port=port, print=None,
                 access_log=None, handle_signals=True)
 
@@ -123,6 +126,72 @@ async def run_round(proxy: str, evil: str, jobs: list[Job], concurrency: int, bu
             await asyncio.gather(*(one(session, j) for j in jobs))
     result.seconds = time.perf_counter() - start
     return result
+
+
+READER, GREEDY = "198.51.100.9", "203.0.113.7"
+
+
+async def read_pages(session: aiohttp.ClientSession, proxy: str, evil: str, tag: str, n: int) -> list[float]:
+    """One reader, one uncached page after another (as someone clicking through a column): ms per page."""
+    times = []
+    for i in range(n):
+        start = time.perf_counter()
+        async with session.get(f"{proxy}/elder/{evil}/article?page={tag}-{i}",
+                               headers={"X-Forwarded-For": READER}) as r:
+            await r.read()
+            if r.status != 200:
+                raise SystemExit(f"greedy phase: the reader got {r.status}")
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def greedy_client(proxy: str, evil: str, fan_out: int, seconds: float, counts: dict) -> None:
+    """Another process (so that its hundred connections do not slow the reader's own event loop): fans out
+    `fan_out` uncached requests at once, and again as each is answered, for `seconds`."""
+
+    async def run() -> None:
+        statuses: Counter = Counter()
+        deadline = time.monotonic() + seconds
+        timeout = aiohttp.ClientTimeout(total=60)
+        async with aiohttp.ClientSession(timeout=timeout, connector=aiohttp.TCPConnector(limit=0)) as session:
+            async def hog(k: int) -> None:
+                n = 0
+                while time.monotonic() < deadline:
+                    n += 1
+                    try:
+                        async with session.get(f"{proxy}/elder/{evil}/article?page=greedy-{k}-{n}",
+                                               headers={"X-Forwarded-For": GREEDY}) as r:
+                            await r.read()
+                            statuses[r.status] += 1
+                    except (aiohttp.ClientError, TimeoutError):
+                        statuses["client error"] += 1
+
+            await asyncio.gather(*(hog(k) for k in range(fan_out)))
+        counts.update({str(k): v for k, v in statuses.items()})
+
+    asyncio.run(run())
+
+
+async def greedy_phase(proxy: str, evil: str, pages: int, fan_out: int) -> list[list[object]]:
+    """The reader's latency alone, then while another client keeps `fan_out` uncached requests in flight."""
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:
+        await read_pages(session, proxy, evil, "warm", 5)
+        quiet = await read_pages(session, proxy, evil, "quiet", pages)
+        ctx = multiprocessing.get_context("spawn")
+        with ctx.Manager() as manager:
+            counts = manager.dict()
+            seconds = 3.0 + sum(quiet) / 1000 * 4
+            hogs = ctx.Process(target=greedy_client, args=(proxy, evil, fan_out, seconds, counts))
+            hogs.start()
+            await asyncio.sleep(1.5)  # it has started and taken what it can
+            loaded = await read_pages(session, proxy, evil, "loaded", pages)
+            hogs.join(seconds + 60)
+            greedy = dict(counts)
+    q99, l99 = percentile(quiet, 99), percentile(loaded, 99)
+    by_status = " ".join(f"{k}:{v}" for k, v in sorted(greedy.items()))
+    return [["reader alone", pages, percentile(quiet, 50), q99, "", ""],
+            [f"reader beside a greedy client ({fan_out} in flight)", pages, percentile(loaded, 50), l99,
+             f"{l99 / q99:.2f}", by_status]]
 
 
 def percentile(xs: list[float], p: float) -> float:
@@ -170,7 +239,7 @@ async def main(args: argparse.Namespace) -> int:
     proc.start()
     proxy, evil = f"http://127.0.0.1:{port}", f"http://evil.test.gov.cn:{hostile.port}"
     deadline = time.monotonic() + args.max_seconds
-    rows, failures = [], 0
+    rows, failures, greedy_rows = [], 0, []
     try:
         await wait_ready(proxy)
         fds_start = fds(proc.pid)
@@ -191,6 +260,7 @@ async def main(args: argparse.Namespace) -> int:
                          f"{fds_start}→{fds(proc.pid)}"])
             for line in r.unexpected[:10]:
                 print("unexpected:", line, file=sys.stderr)
+        greedy_rows = await greedy_phase(proxy, evil, args.reader_pages, args.fan_out) if args.fan_out else []
     finally:
         proc.terminate()
         proc.join(10)
@@ -198,6 +268,11 @@ async def main(args: argparse.Namespace) -> int:
     print(f"soak: {args.requests} requests × {len(rows)} rounds at concurrency {args.concurrency}; {machine()}")
     print(table(["round", "requests", "s", "by status", "unexpected", "normal p50 ms", "normal p99 ms",
                  "RSS main MiB", "RSS workers MiB", "peak main MiB", "fds start→after"], rows))
+    if greedy_rows:
+        print("\ngreedy client: the reader's p99 must stay under 2 × its quiet p99")
+        print(table(["phase", "reader pages", "p50 ms", "p99 ms", "p99 / quiet p99", "greedy client's answers"],
+                    greedy_rows))
+        failures += float(greedy_rows[1][4]) >= 2.0
     return 1 if failures or not rows else 0
 
 
@@ -211,6 +286,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--settle", type=float, default=2.0, help="seconds to wait after a round before measuring")
     ap.add_argument("--seed", type=int, default=6)
     ap.add_argument("--cache-mb", type=int, default=1, help="the proxy's cache bound (filled in round 1)")
+    ap.add_argument("--fan-out", type=int, default=100, help="greedy phase: requests one client keeps in flight"
+                    " (0 skips the phase)")
+    ap.add_argument("--reader-pages", type=int, default=60, help="greedy phase: pages the other reader reads")
     return ap.parse_args(argv)
 
 

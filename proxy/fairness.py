@@ -53,6 +53,10 @@ class FairLimiter:
         """Every slot taken (asyncio.Semaphore's name for it)."""
         return self.in_use >= self.capacity
 
+    def waiting(self, client: str) -> int:
+        queue = self._waiting.get(client)
+        return len(queue) if queue else 0
+
     def try_acquire(self, client: str) -> bool:
         """Take a slot now, or return False (the caller answers 'busy' instead of queueing)."""
         if self.in_use < self.capacity and self.held[client] < self.per_client and client not in self._waiting:

@@ -77,9 +77,16 @@ def error_response(status: int, zh: str, en: str, request: web.Request, headers:
     if request.path.startswith("/api/") or (request.path.startswith("/audio/") and wants_json):
         return web.json_response({"error": en, "error_zh": zh, "status": status}, status=status, headers=headers)
     nonce = new_nonce()
-    body = render_error(status, zh, en, ui_lang(request), settings_of(request), nonce=nonce)
-    return web.Response(text=body, status=status, content_type="text/html", charset="utf-8",
+    body, marker = _error_page(status, zh, en, ui_lang(request), settings_of(request))
+    return web.Response(body=body.replace(marker, nonce.encode()), status=status, content_type="text/html",
+                        charset="utf-8",
                         headers={**html_headers(nonce), "Cache-Control": "no-store", **(headers or {})})
+
+
+@lru_cache(maxsize=256)  # a flood of 429s and 503s costs a lookup each, not a template each
+def _error_page(status: int, zh: str, en: str, lang: str, settings: Settings) -> tuple[bytes, bytes]:
+    marker = secrets.token_urlsafe(24)
+    return render_error(status, zh, en, lang, settings, nonce=marker).encode("utf-8"), marker.encode()
 
 
 def section_of(request: web.Request) -> str:

@@ -30,7 +30,8 @@ from .upstream import USABLE, Fetched, Upstream, check_page_body, looks_like_htm
 PassThrough = Callable[[aiohttp.ClientResponse, bytes], Awaitable[Any]]
 
 log = logging.getLogger("a11y_proxy.pages")
-CHECKED_URLS, CHECKED_MAX_LENGTH = 2048, 1024  # remembered guard verdicts (cleared when full): a few MB at most
+CHECKED_URLS, CHECKED_MAX_LENGTH = 2048, 1024
+MAX_WAITING_PER_CLIENT = 256  # one client's requests queued behind its own fetches; over it: 503  # remembered guard verdicts (cleared when full): a few MB at most
 
 
 @dataclass
@@ -132,10 +133,18 @@ class PageService:
 
     async def _fetch(self, url: URL, passthrough: PassThrough, client: str | None) -> Fetched | Any:
         who = client_key(client)
-        if not self.fetch_slots.try_acquire(who):
+        slots = self.fetch_slots
+        # All slots taken: busy. One client over its share: its request waits for that client's own earlier
+        # ones (costing nothing meanwhile), up to a bound, so a greedy client slows only itself.
+        if slots.locked() or slots.waiting(who) >= MAX_WAITING_PER_CLIENT:
             raise Busy("代理当前繁忙，请稍后再试。", "The proxy is busy; please try again shortly.",
-                       reason="too many upstream fetches" if self.fetch_slots.in_use >= self.fetch_slots.capacity
-                       else "client over its share of fetches")
+                       reason="too many upstream fetches" if slots.locked() else "client over its share of fetches")
+        try:
+            async with asyncio.timeout(self.cfg.upstream.timeout.total):
+                await slots.acquire(who)
+        except TimeoutError:
+            raise Busy("代理当前繁忙，请稍后再试。", "The proxy is busy; please try again shortly.",
+                       reason="waited too long for a fetch slot") from None
         try:
             start = time.perf_counter()
             self.metrics.in_flight.inc()

@@ -3,7 +3,7 @@
 Each worker is a one-process executor of its own, so a page that takes longer than the bound costs only its
 own worker: that one is killed and replaced, and the pages other workers are rendering finish undisturbed.
 Workers are handed out by a FairLimiter, so one client's queue of pages cannot stand in front of another
-reader's page.
+reader's page, and no single client ever holds all of them.
 """
 
 from __future__ import annotations
@@ -54,7 +54,8 @@ class RenderPool:
         self.workers = workers or os.cpu_count() or 1
         self.timeout = timeout
         self._idle = [_new_worker() for _ in range(self.workers)]
-        self._slots = FairLimiter(self.workers)
+        # no one client may hold every worker: one stays free for everybody else's next page
+        self._slots = FairLimiter(self.workers, per_client=max(1, self.workers - 1))
 
     async def warm_up(self) -> None:
         await asyncio.gather(*(self.run(os.getpid) for _ in range(self.workers)))

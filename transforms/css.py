@@ -108,7 +108,9 @@ def _rules(nodes: Iterable[ast.Node], url_policy: UrlPolicy) -> list[str]:
     for node in nodes:
         try:
             if node.type == "qualified-rule":
-                out.append(f"{_tokens(node.prelude, url_policy)}{{{_block(node.content, url_policy)}}}")
+                body = _block(node.content, url_policy)
+                if body:
+                    out.append(f"{_tokens(node.prelude, url_policy).strip()}{{{body}}}")
             elif node.type == "at-rule":
                 rule = _at_rule(node, url_policy)
                 if rule:
@@ -120,7 +122,7 @@ def _rules(nodes: Iterable[ast.Node], url_policy: UrlPolicy) -> list[str]:
 
 def _at_rule(node: ast.AtRule, url_policy: UrlPolicy) -> str | None:
     name = node.lower_at_keyword
-    prelude = _tokens(node.prelude, url_policy)
+    prelude = _tokens(node.prelude, url_policy).strip()
     if node.content is None:
         return None
     if name in RULE_BLOCKS:

@@ -56,6 +56,13 @@ async def normal(req: Request, r: asyncio.StreamReader, w: asyncio.StreamWriter)
 
 
 BEHAVIOURS["/ok"] = normal
+REAL_PAGE = (Path(__file__).resolve().parent.parent / "fixtures" / "pages" / "kjt_article.html").read_bytes()
+
+
+@behaviour("/article")
+async def real_article(req, r, w):
+    """A full 科技厅 article page with all its clutter (what a reader's page costs to transform)."""
+    return await send(w, head(body=REAL_PAGE) + REAL_PAGE, keep=True)
 
 
 @behaviour("/sleep")
@@ -274,6 +281,11 @@ async def glue(req, r, w):
         return await send(w, head("404 Not Found", body=b""), keep=True)
     body = vectors[int(n)].encode()
     return await send(w, head(body=body) + body, keep=True)
+
+
+CSS = (b"@import url(http://127.0.0.1:1/x.css);\nbody{background:url(../img/bg.png) no-repeat}"
+       b"\np{b\\61 ckground:\\75 rl(/settings?save=1&t=dark)}\n.x{behavior:url(x.htc);color:#123}")
+BEHAVIOURS["/css/site.css"] = _raw(head(ctype="text/css", body=CSS) + CSS, keep=True)
 
 
 @behaviour("/evil.js")
