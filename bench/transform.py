@@ -29,10 +29,11 @@ from types import SimpleNamespace
 from common import ROOT, corpus, geomean, machine, median, table
 
 from proxy import config as config_mod
-from proxy import jobs, sample
-from proxy.decode import decode
-from proxy.guard import Guard
-from proxy.pageservice import PageService
+from proxy.pages import jobs
+from proxy.pages.service import PageService
+from proxy.upstream.decode import decode
+from proxy.upstream.guard import Guard
+from proxy.upstream.sample import site as sample
 from transforms import registry
 from transforms.context import Context, Settings
 from transforms.links import absolutize

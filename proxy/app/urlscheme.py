@@ -1,0 +1,76 @@
+"""The proxy's URL scheme: `/<mode>/<absolute upstream url>` and the helpers that build such links."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from urllib.parse import quote
+
+from transforms.context import FONT_STEPS, THEMES, Settings
+
+from ..errors import BadURL
+
+_SCHEME_SLASHES = re.compile(r"^(https?):/+", re.I)
+_HAS_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
+SETTINGS_COOKIE = "a11y_settings"
+
+
+def target_from_path(raw_path: str, mode: str, max_length: int) -> str:
+    """The upstream URL from the raw request path (query string kept, as the user typed it)."""
+    return target(raw_path[len(mode) + 2:], max_length)
+
+
+def target(raw: str, max_length: int) -> str:
+    """The upstream URL a user gave (path or `?url=`), bounded in length, normalised."""
+    if len(raw) > max_length:
+        raise BadURL("网址过长。", "The address is too long.", status=414, reason="url too long")
+    return normalise_target(raw)
+
+
+@lru_cache(maxsize=4096)  # the same pages are asked for again and again
+def normalise_target(rest: str) -> str:
+    rest = rest.strip()
+    if not rest:
+        raise BadURL("请提供要打开的网址。", "Please give the address of a page.", reason="empty url")
+    # Proxies and browsers collapse `//` in paths: https:/www.gov.cn -> https://www.gov.cn
+    rest = _SCHEME_SLASHES.sub(lambda m: m.group(1).lower() + "://", rest)
+    if rest.startswith("//"):
+        rest = "https:" + rest
+    elif not _HAS_SCHEME.match(rest) or rest.split(":", 1)[0].isdigit():
+        rest = "https://" + rest  # a bare host gets https
+    return rest
+
+
+def proxied(url: str, mode: str) -> str:
+    """Root-relative link to `url` in `mode`. `#` must be escaped or the browser keeps it for itself."""
+    base, _, fragment = url.partition("#")
+    return f"/{mode}/{quote(base, safe=':/?&=%@+,;~!$*()[].-_')}" + (f"#{fragment}" if fragment else "")
+
+
+def asset(url: str) -> str:
+    return "/asset?url=" + quote(url, safe="")
+
+
+def parse_settings(cookie: str | None) -> Settings:
+    """Settings from the cookie the toolbar writes (`f2.tdark.l1.sserver.r2`); junk falls back to defaults."""
+    values: dict[str, str] = {}
+    for part in (cookie or "").split(".")[:8]:
+        if len(part) >= 2:
+            values[part[0]] = part[1:]
+    def num(key: str, hi: int, default: int) -> int:
+        v = values.get(key, "")
+        return int(v) if v.isdigit() and 0 <= int(v) <= hi else default
+
+    theme = values.get("t", "default")
+    speech = values.get("s", "server")
+    return Settings(
+        font_step=num("f", len(FONT_STEPS) - 1, 0),
+        theme=theme if theme in THEMES else "default",
+        line_spacing=num("l", 2, 0),
+        speech=speech if speech in ("server", "browser") else "server",
+        rate=num("r", 4, 2),
+    )
+
+
+def settings_cookie(s: Settings) -> str:
+    return f"f{s.font_step}.t{s.theme}.l{s.line_spacing}.s{s.speech}.r{s.rate}"

@@ -1,0 +1,209 @@
+"""Getting a page to the user: upstream bytes (cached, stale-if-error), then the mode's pipeline (cached)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import aiohttp
+from yarl import URL
+
+from transforms.article import Article
+from transforms.context import Context, Settings
+
+from .. import __version__
+from ..app import urlscheme
+from ..cache.memory import Cache, Entry
+from ..config import Config
+from ..errors import Busy, ProxyError, UpstreamFailed, UpstreamTimeout
+from ..metrics import Metrics
+from ..upstream.client import USABLE, Fetched, Upstream, check_page_body, looks_like_html, media_type
+from ..upstream.guard import Guard
+from ..upstream.sample import site as sample
+from . import jobs
+from .render_pool import RenderPool
+
+PassThrough = Callable[[aiohttp.ClientResponse, bytes], Awaitable[Any]]
+
+log = logging.getLogger("a11y_proxy.pages")
+CHECKED_URLS, CHECKED_MAX_LENGTH = 2048, 1024  # remembered guard verdicts (cleared when full): a few MB at most
+
+
+@dataclass
+class Source:
+    """An upstream HTML page as bytes. (A URL that is not HTML never becomes a Source: `source()` returns
+    what its passthrough callback made of it instead.)"""
+
+    fetched: Fetched
+    stale_since: float | None = None  # set when served from cache because upstream failed
+
+
+class PageService:
+    def __init__(self, cfg: Config, guard: Guard, upstream: Upstream, cache: Cache, pool: RenderPool,
+                 metrics: Metrics) -> None:
+        self.cfg = cfg
+        self.guard = guard
+        self.upstream = upstream
+        self.cache = cache
+        self.pool = pool
+        self.metrics = metrics
+        self.fetch_slots = asyncio.Semaphore(cfg.upstream.max_concurrent_fetches)
+        self.audio_available = False
+        self._checked: dict[str, URL] = {}  # URL string -> checked URL: the guard's verdict depends on nothing else
+        self._count = {(kind, result): metrics.cache.labels(kind, result)
+                       for kind in ("page", "output") for result in ("hit", "miss")}
+
+    def check(self, url: str) -> URL:
+        """The guard's verdict (DNS is checked again at connect time), remembered for URLs that passed:
+        on a cached page this parse was the largest cost of the request."""
+        known = self._checked.get(url)
+        if known is not None:
+            return known
+        if self.cfg.sample.enabled and sample.is_sample(url):
+            checked = URL(url)
+        else:
+            checked = self.guard.check_url(url)
+        if len(url) <= CHECKED_MAX_LENGTH:
+            if len(self._checked) >= CHECKED_URLS:
+                self._checked.clear()
+            self._checked[url] = checked
+        return checked
+
+    def context(self, url: str, mode: str, settings: Settings, ui_lang: str, note: str = "") -> Context:
+        return Context(
+            url=url, mode=mode, settings=settings, ui_lang=ui_lang,
+            proxy_url=urlscheme.proxied, asset_url=urlscheme.asset,
+            host_allowed=partial(_host_allowed, self.guard, self.cfg.sample.enabled),
+            audio_available=self.audio_available,
+            audio_url="/audio?url=" + urlscheme.quote(url, safe="") if self.audio_available else "",
+            cached_note=note, version=__version__, options={"max_elements": self.cfg.transform.max_elements},
+        )
+
+    async def source(self, url: URL, passthrough: PassThrough, client: str | None = None) -> Source | Any:
+        """HTML bytes for `url` from cache or upstream. Anything that is not HTML is handed to `passthrough`
+        while the upstream response is open (streamed, never cached) and its result returned instead."""
+        if self.cfg.sample.enabled and sample.is_sample(url):
+            return Source(sample.fetch(url))
+        key = "page:" + str(url)
+        cached = await self.cache.get(key)
+        if cached is not None and cached.fresh:
+            self._count["page", "hit"].inc()
+            return Source(_fetched_from(cached))
+        self._count["page", "miss"].inc()
+        async with self.cache.lock(key):
+            again = await self.cache.get(key)
+            if again is not None and again.fresh:
+                return Source(_fetched_from(again))
+            try:
+                result = await self._fetch(url, passthrough, client)
+            except ProxyError as e:
+                if cached is not None and e.status in (502, 503, 504):
+                    log.info("serving stale copy of %s: %s", url, e.log_reason)
+                    return Source(_fetched_from(cached), stale_since=cached.stored_at)
+                raise
+            if not isinstance(result, Fetched):
+                return result
+            if not result.no_store:
+                await self.cache.set(key, Entry(result.body, {"url": result.url, "headers": result.headers,
+                                                               "status": result.status},
+                                                ttl=self.cfg.cache.ttl))
+            return Source(result)
+
+    async def _fetch(self, url: URL, passthrough: PassThrough, client: str | None) -> Fetched | Any:
+        if self.fetch_slots.locked():
+            raise Busy("代理当前繁忙，请稍后再试。", "The proxy is busy; please try again shortly.",
+                       reason="too many upstream fetches")
+        async with self.fetch_slots:
+            start = time.perf_counter()
+            self.metrics.in_flight.inc()
+            try:
+                async with asyncio.timeout(self.cfg.upstream.timeout.total + 1):
+                    async with self.upstream.open(url, client) as resp:
+                        _check_status(resp.status)
+                        head = await resp.content.read(1024) if resp.content_length != 0 else b""
+                        if not looks_like_html(media_type(resp.headers.get("Content-Type", "")), head):
+                            return await passthrough(resp, head)
+                        body = head + await self.upstream.read_capped(resp, self.cfg.upstream.max_html_bytes - len(head))
+                        check_page_body(body)
+                        fetched = Fetched.of(resp, body)
+            except TimeoutError:
+                raise UpstreamTimeout("原网站响应超时。", "The original site did not answer in time.",
+                                      reason="upstream total timeout") from None
+            except (aiohttp.ClientError, OSError) as e:
+                raise UpstreamFailed("原网站的响应不完整。", "The site's response was broken.",
+                                     reason=f"upstream error: {e.__class__.__name__}") from None
+            finally:
+                self.metrics.in_flight.dec()
+                self.metrics.upstream_latency.observe(time.perf_counter() - start)
+        self.metrics.upstream_bytes.inc(len(fetched.body))
+        return fetched
+
+    def view_key(self, url: URL, mode: str, settings: Settings, ui_lang: str) -> str:
+        """A rendered page: everything that changes the output is in the key, nothing of the user's else."""
+        return f"out:{__version__}:{mode}:{settings.key()}:{ui_lang}:{self.audio_available}:{url}"
+
+    async def cached_view(self, key: str) -> tuple[bytes, str] | None:
+        """The rendered page while fresh: it lives no longer than the page it was made from (same TTL, made
+        after it), so a hit needs no look at the page itself. This is the whole of a cached request."""
+        hit = await self.cache.get(key)
+        if hit is not None and hit.fresh:
+            self._count["output", "hit"].inc()
+            return hit.body, hit.meta["media_type"]
+        self._count["output", "miss"].inc()
+        return None
+
+    async def render(self, src: Source, mode: str, settings: Settings, ui_lang: str, key: str
+                     ) -> tuple[bytes, str]:
+        f = src.fetched
+        note = ""
+        if src.stale_since:
+            stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(src.stale_since))
+            note = f"此页面为缓存版本，时间 {stamp}（原网站暂时无法访问）。" if ui_lang == "zh" else \
+                f"This is a cached copy from {stamp}; the original site cannot be reached right now."
+        ctx = self.context(f.url, mode, settings, ui_lang, note)
+        start = time.perf_counter()
+        rendered = await self.pool.run(jobs.render_page, f.body, f.headers.get("content-type", ""), ctx,
+                                       self.cfg.modes[mode])
+        self.metrics.render_latency.observe(time.perf_counter() - start)
+        body = rendered.body.encode("utf-8")
+        if not note:
+            await self.cache.set(key, Entry(body, {"media_type": rendered.media_type}, ttl=self.cfg.cache.ttl))
+        return body, rendered.media_type
+
+    async def article(self, src: Source, ui_lang: str) -> Article:
+        f = src.fetched
+        ctx = self.context(f.url, "read", Settings(), ui_lang)
+        return await self.pool.run(jobs.extract_page, f.body, f.headers.get("content-type", ""), ctx,
+                                   self.cfg.modes["api"])
+
+
+def refuse_non_html(zh: str, en: str, reason: str) -> PassThrough:
+    """The passthrough for routes that need a web page (the API, audio): anything else is a 415."""
+
+    async def refuse(resp: aiohttp.ClientResponse, head: bytes) -> None:
+        raise UpstreamFailed(zh, en, status=415, reason=reason)
+
+    return refuse
+
+
+def _host_allowed(guard: Guard, sample_enabled: bool, host: str) -> bool:
+    return guard.host_allowed(host) or (sample_enabled and host.lower() == sample.SAMPLE_HOST)
+
+
+def _fetched_from(entry: Entry) -> Fetched:
+    return Fetched(url=entry.meta["url"], status=entry.meta.get("status", 200), headers=entry.meta["headers"],
+                   body=entry.body)
+
+
+def _check_status(status: int) -> None:
+    if status >= 400:
+        raise UpstreamFailed(f"原网站返回错误（{status}）。", f"The site answered with an error ({status}).",
+                             reason=f"upstream status {status}")
+    if status not in USABLE:
+        raise UpstreamFailed("原网站的响应无效。", "The site's response was not usable.",
+                             reason=f"upstream status {status}")
