@@ -34,7 +34,7 @@ from proxy.pages.service import PageService
 from proxy.upstream.decode import decode
 from proxy.upstream.guard import Guard
 from proxy.upstream.sample import site as sample
-from transforms import registry
+from transforms import pipeline
 from transforms.context import Context, Settings
 from transforms.links import absolutize
 from transforms.parse import parse_document
@@ -85,7 +85,7 @@ def timed(fn: Callable[..., object], *args: object) -> float:
 
 
 def stages(body: bytes, ctx: Context, steps: list[str]) -> dict[str, float]:
-    """The elder pipeline cut at its stages (mirrors pipeline.prepare + registry.run)."""
+    """The elder pipeline cut at its stages (mirrors pipeline.prepare + pipeline.run)."""
     out: dict[str, float] = {}
     t = time.perf_counter()
     text = decode(body, CONTENT_TYPE)
@@ -96,7 +96,7 @@ def stages(body: bytes, ctx: Context, steps: list[str]) -> dict[str, float]:
     out["absolutize"], t = time.perf_counter() - t, time.perf_counter()
     page = Page(tree=tree)
     for name in steps:
-        page = registry.get(name)(page, ctx)
+        page = pipeline.get(name)(page, ctx)
         out[name], t = time.perf_counter() - t, time.perf_counter()
     return out
 
@@ -104,7 +104,6 @@ def stages(body: bytes, ctx: Context, steps: list[str]) -> dict[str, float]:
 def run(pages: list[Path], modes: tuple[str, ...], repeat: int) -> None:
     cfg = config_mod.load()
     context = make_context(cfg)
-    registry.load_all()
     rows, per_col = [], defaultdict(list)
     stage_times: dict[str, list[float]] = defaultdict(list)
     for path in pages[:3]:  # warm up: imports, templates, regex caches are not per-page costs

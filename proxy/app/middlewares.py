@@ -14,17 +14,14 @@ from transforms.context import Settings
 from transforms.render.pages import render_error
 
 from ..errors import Forbidden, ProxyError, RateLimited
-from ..metrics import Metrics
 from ..upstream.client import VIA_TOKEN
 from . import urlscheme
-from .access_log import AccessLog
+from .keys import ACCESS_LOG, METRICS
 
 # the first path segment becomes a metrics label: only known ones, or a client could mint series at will
 METRIC_SECTIONS = frozenset({"read", "elder", "a11y", "text", "orig", "home", "go", "static", "asset", "api",
                              "audio", "healthz", "metrics", "settings"})
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
-ACCESS_LOG = web.AppKey("access_log", AccessLog)
-METRICS = web.AppKey("metrics", Metrics)
 log = logging.getLogger("a11y_proxy")
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'{inline}; img-src 'self' data:; "

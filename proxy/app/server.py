@@ -17,7 +17,7 @@ from transforms.context import MODES
 from transforms.render.pages import render_home
 
 from .. import __version__
-from ..cache.memory import make_cache
+from ..cache.factory import make_cache
 from ..config import Config
 from ..errors import BadURL, TooLarge, UpstreamFailed
 from ..metrics import Metrics
@@ -28,9 +28,8 @@ from ..upstream.guard import Guard
 from ..upstream.sample import site as sample
 from . import urlscheme
 from .access_log import AccessLog
+from .keys import ACCESS_LOG, CONFIG, METRICS, SERVICES
 from .middlewares import (
-    ACCESS_LOG,
-    METRICS,
     TokenBuckets,
     access,
     admission,
@@ -46,8 +45,6 @@ from .routes import settings as routes_settings
 log = logging.getLogger("a11y_proxy")
 ASSETS = Path(__file__).resolve().parents[2] / "transforms" / "render" / "assets"
 PASSTHROUGH_HEADERS = ("Content-Type", "Content-Disposition", "Last-Modified", "ETag")
-SERVICES = web.AppKey("services", PageService)
-CONFIG = web.AppKey("config", Config)
 
 
 def own_addresses() -> set[str]:

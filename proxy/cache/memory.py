@@ -1,4 +1,4 @@
-"""Cache backends: an in-memory LRU bounded by bytes (the embedded default) and Redis (see cache_redis).
+"""The in-memory cache backend: an LRU bounded by bytes (the embedded default; Redis is in `redis`).
 
 Entries outlive their TTL by `stale_ttl` so that a page whose upstream fails can still be served, marked as
 a cached copy (stale-if-error). `lock(key)` lets one request fetch while others wait for its result.
@@ -11,49 +11,9 @@ import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from typing import Any, Protocol
 
 from ..config import CacheConfig
-
-
-@dataclass
-class Entry:
-    body: bytes
-    meta: dict[str, Any] = field(default_factory=dict)
-    stored_at: float = field(default_factory=time.time)
-    ttl: float = 300.0
-
-    @property
-    def fresh(self) -> bool:
-        return time.time() - self.stored_at < self.ttl
-
-    @property
-    def size(self) -> int:
-        return len(self.body) + 256 + sum(len(str(k)) + len(str(v)) for k, v in self.meta.items())
-
-
-class Cache(Protocol):
-    async def get(self, key: str) -> Entry | None: ...
-    async def set(self, key: str, entry: Entry) -> None: ...
-    def lock(self, key: str) -> Any: ...
-    async def close(self) -> None: ...
-    def stats(self) -> dict[str, int]: ...
-
-
-class Tally:
-    """Hit/miss counts for /healthz: a hit is a fresh entry; a stale one (kept for stale-if-error) or none
-    is a miss."""
-
-    hits = 0
-    misses = 0
-
-    def tally(self, entry: Entry | None) -> Entry | None:
-        if entry is not None and entry.fresh:
-            self.hits += 1
-        else:
-            self.misses += 1
-        return entry
+from .entry import Entry, Tally
 
 
 class MemoryCache(Tally):
@@ -107,11 +67,3 @@ class MemoryCache(Tally):
 
     def stats(self) -> dict[str, int]:
         return {"entries": len(self._items), "bytes": self._bytes, "hits": self.hits, "misses": self.misses}
-
-
-def make_cache(cfg: CacheConfig) -> Cache:
-    if cfg.backend == "redis":
-        from .redis import RedisCache
-
-        return RedisCache(cfg)
-    return MemoryCache(cfg)

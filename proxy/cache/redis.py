@@ -36,7 +36,8 @@ import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from ..config import CacheConfig
-from .memory import Entry, MemoryCache, Tally
+from .entry import Entry, Tally
+from .memory import MemoryCache
 
 log = logging.getLogger("a11y_proxy.cache")
 _HEAD = struct.Struct(">I")

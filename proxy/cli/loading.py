@@ -15,7 +15,7 @@ from ..upstream.client import USABLE, Upstream
 from ..upstream.decode import decode
 from ..upstream.guard import Guard
 from ..upstream.sample import site as sample
-from .main import CLIError
+from .errors import CLIError
 
 
 async def fetch_bytes(cfg: Config, url: str) -> tuple[bytes, str, str]:

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from .. import __version__, config
+from .errors import CLIError
 
 EPILOG = """examples:
   a11y-proxy serve --port 8080
@@ -17,10 +18,6 @@ EPILOG = """examples:
   a11y-proxy render saved.html --base-url https://kjt.example.gov.cn/art/1.html --mode text
   a11y-proxy extract saved.html --base-url https://kjt.example.gov.cn/art/1.html --format json
 """
-
-
-class CLIError(Exception):
-    """A failure to report as one line on stderr."""
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -7,7 +7,7 @@ import logging
 from aiohttp import web
 
 from ..config import Config
-from .main import CLIError
+from .errors import CLIError
 
 log = logging.getLogger("a11y_proxy")
 

@@ -67,7 +67,7 @@ class Progress:
 
 
 def run(cfg: Config, args: argparse.Namespace) -> int:
-    from .main import CLIError
+    from .errors import CLIError
 
     fmt = args.format or ("wav" if args.output.lower().endswith(".wav") else "mp3")
     if args.rate is not None and not 80 <= args.rate <= 400:
@@ -86,7 +86,7 @@ def run(cfg: Config, args: argparse.Namespace) -> int:
 async def _speak_all(cfg: Config, args: argparse.Namespace, fmt: str, single: bool) -> list[Done]:
     from ..errors import ProxyError
     from ..speech.service import SpeechService, audio_filename
-    from .main import CLIError
+    from .errors import CLIError
 
     speech = SpeechService(cfg.speech)
     await speech.start()
@@ -146,8 +146,8 @@ async def _speak_one(cfg: Config, speech: SpeechService, source: str, base_url: 
     from transforms.speech.text import speech_text
 
     from ..errors import ProxyError
+    from .errors import CLIError
     from .loading import load_source, offline_context
-    from .main import CLIError
 
     try:
         text, url = await load_source(cfg, source, base_url)

@@ -27,9 +27,7 @@ def _init_worker() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
     except (ValueError, OSError):
         pass
-    from transforms import registry
-
-    registry.load_all()
+    import transforms.pipeline  # noqa: F401  (registers every transform before the first page)
 
 
 class PageTooHard(ProxyError):

@@ -18,7 +18,7 @@ from transforms.context import Context, Settings
 
 from .. import __version__
 from ..app import urlscheme
-from ..cache.memory import Cache, Entry
+from ..cache.entry import Cache, Entry
 from ..config import Config
 from ..errors import Busy, ProxyError, UpstreamFailed, UpstreamTimeout
 from ..metrics import Metrics

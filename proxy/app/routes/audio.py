@@ -20,16 +20,16 @@ from aiohttp import web
 from transforms.speech.text import SpeechText, speech_text
 
 from ... import __version__
-from ...cache.memory import Entry
+from ...cache.entry import Entry
 from ...errors import BadURL, ProxyError
 from ...pages.service import refuse_non_html
 from ...speech.encode import FORMATS, MEDIA_TYPES
 from ...speech.service import RATE_MAX, RATE_MIN, SpeechFailed, SpeechService, audio_filename
 from .. import urlscheme
 from ..byteranges import Unsatisfiable, parse_range
+from ..keys import CONFIG, SERVICES, SPEECH
 from ..middlewares import settings_of, ui_lang
 
-SPEECH = web.AppKey("speech", SpeechService)
 AUDIO_TTL = 24 * 3600  # audio depends only on the words, voice and rate: keep it as long as the cache allows
 
 
@@ -48,8 +48,6 @@ def audio_status(app: web.Application) -> dict[str, Any]:
 
 
 async def _speech_service(app: web.Application):  # cleanup context
-    from ..server import CONFIG, SERVICES
-
     speech = SpeechService(app[CONFIG].speech)
     app[SPEECH] = speech
     speech.start_soon()
@@ -112,8 +110,6 @@ async def segment(request: web.Request) -> web.StreamResponse:
 
 async def _article_speech(request: web.Request) -> tuple[SpeechService, SpeechText, str]:
     """The speech service (once it works) and the SpeechText of the page in ?url=, cached with the page."""
-    from ..server import SERVICES
-
     speech = request.app[SPEECH]
     await speech.ready()
     if not speech.available:
@@ -173,8 +169,6 @@ def _voices(speech: SpeechService, lang: str) -> str:
 
 async def _cached_audio(request: web.Request, key: str, make: Any) -> bytes:
     """Audio from the cache, or made once however many requests ask for it at the same time."""
-    from ..server import SERVICES
-
     cache = request.app[SERVICES].cache
     hit = await cache.get(key)
     if hit is not None:

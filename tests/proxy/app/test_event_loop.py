@@ -11,7 +11,8 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from proxy.app.server import SERVICES, create_app
+from proxy.app.keys import SERVICES
+from proxy.app.server import create_app
 from tests import conftest
 from tests.support.servers import ThreadServer
 from tests.support.upstream_app import article

@@ -5,7 +5,8 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
-from proxy.app.server import SERVICES, create_app
+from proxy.app.keys import SERVICES
+from proxy.app.server import create_app
 from tests.conftest import test_config, test_resolver
 from tests.support.servers import ThreadServer
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import time
 
-from proxy.cache.memory import Entry, MemoryCache
+from proxy.cache.entry import Entry
+from proxy.cache.memory import MemoryCache
 from proxy.config import CacheConfig
 
 

@@ -21,7 +21,7 @@ import redis.asyncio
 from aiohttp import web
 
 from proxy.app.server import create_app
-from proxy.cache.memory import Entry
+from proxy.cache.entry import Entry
 from proxy.cache.redis import RedisCache, dumps, loads
 from proxy.config import CacheConfig
 from tests import conftest

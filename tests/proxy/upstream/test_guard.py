@@ -6,7 +6,7 @@ from __future__ import annotations
 import aiohttp
 import pytest
 
-from proxy.app.server import SERVICES
+from proxy.app.keys import SERVICES
 from proxy.config import UpstreamConfig
 from proxy.errors import BadURL, Forbidden
 from proxy.upstream.guard import Guard

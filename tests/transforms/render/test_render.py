@@ -10,7 +10,8 @@ from lxml import html as lxml_html
 from transforms.article import Article, Attachment, Image, Link, LinkGroup, ListEntry
 from transforms.context import Context, Settings
 from transforms.parse import parse_document
-from transforms.registry import Page, get
+from transforms.pipeline import get
+from transforms.registry import Page
 
 URL = "https://kjt.example.gov.cn/art/2026/11/20/art_1.html"
 BODY = ("<div><h1>重复的标题</h1><p>第一段。</p><h4>跳级的小标题</h4><p>第二段。</p>"
