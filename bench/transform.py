@@ -29,11 +29,13 @@ from types import SimpleNamespace
 from common import ROOT, corpus, geomean, machine, median, table
 
 from proxy import config as config_mod
+from proxy.app.urlscheme import PREFIX_LINKS
 from proxy.pages import jobs
 from proxy.pages.service import PageService
 from proxy.upstream.decode import decode
 from proxy.upstream.guard import Guard
 from proxy.upstream.sample import site as sample
+from proxy.upstream.sources import make_sources
 from transforms import pipeline
 from transforms.context import Context, Settings
 from transforms.links import absolutize
@@ -57,9 +59,10 @@ def page_url(path: Path) -> str:
 
 
 def make_context(cfg: config_mod.Config) -> Callable[[str, str], Context]:
-    """PageService.context itself, on a stand-in holding what it reads (the guard, config, audio flag)."""
-    svc = SimpleNamespace(guard=Guard(cfg.upstream), cfg=cfg, audio_available=True)
-    return lambda url, mode: PageService.context(svc, url, mode, Settings(), "zh")  # type: ignore[arg-type]
+    """PageService.context itself, on a stand-in holding what it reads (the sources, config, audio flag)."""
+    svc = SimpleNamespace(sources=make_sources(cfg, Guard(cfg.upstream)), cfg=cfg, audio_available=True)
+    return lambda url, mode: PageService.context(svc, url, mode, Settings(), "zh",  # type: ignore[arg-type]
+                                                 PREFIX_LINKS)
 
 
 def floor(text: str) -> None:

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import aiohttp
 from aiohttp import web
-from yarl import URL
 
 from transforms.context import MODES
 from transforms.render.pages import render_home
@@ -22,10 +21,11 @@ from ..config import Config
 from ..errors import BadURL, TooLarge, UpstreamFailed
 from ..metrics import Metrics
 from ..pages.render_pool import RenderPool
-from ..pages.service import PageService, Source, refuse_non_html
+from ..pages.service import PageBytes, PageService, refuse_non_html
 from ..upstream.client import Upstream
 from ..upstream.guard import Guard
-from ..upstream.sample import site as sample
+from ..upstream.sample.site import SAMPLE_ARTICLE
+from ..upstream.sources import Response, make_sources
 from . import urlscheme
 from .access_log import AccessLog
 from .keys import ACCESS_LOG, CONFIG, METRICS, SERVICES
@@ -41,10 +41,12 @@ from .middlewares import (
 )
 from .routes import audio as routes_audio
 from .routes import settings as routes_settings
+from .urlscheme import PREFIX_LINKS
 
 log = logging.getLogger("a11y_proxy")
 ASSETS = Path(__file__).resolve().parents[2] / "transforms" / "render" / "assets"
 PASSTHROUGH_HEADERS = ("Content-Type", "Content-Disposition", "Last-Modified", "ETag")
+NOT_AN_IMAGE = 404  # /asset serves images: at an address that holds something else there is no such image
 
 
 def own_addresses() -> set[str]:
@@ -70,7 +72,7 @@ def client_address(request: web.Request) -> str:
 
 async def home(request: web.Request) -> web.Response:
     cfg = request.app[CONFIG]
-    links = [(m, urlscheme.proxied(sample.SAMPLE_ARTICLE, m)) for m in MODES] if cfg.sample.enabled else []
+    links = [(m, urlscheme.proxied(SAMPLE_ARTICLE, m)) for m in MODES] if cfg.sample.enabled else []
     body = render_home(ui_lang(request), links, settings_of(request), origin=f"{request.scheme}://{request.host}",
                        default_mode=request.cookies.get(routes_settings.MODE_COOKIE, "elder"))
     return web.Response(text=body, content_type="text/html")
@@ -102,29 +104,27 @@ async def page(request: web.Request) -> web.StreamResponse:
     cfg = request.app[CONFIG]
     url = svc.check(urlscheme.target_from_path(request.raw_path, mode, cfg.server.max_url_length))
     settings, lang, orig = settings_of(request), ui_lang(request), mode == "orig"
-    key = svc.view_key(url, mode, settings, lang)
+    key = svc.view_key(url, mode, settings, lang, PREFIX_LINKS)
     view = await svc.cached_view(key)
     if view is not None:
         return page_response(*view, orig=orig)
     src = await svc.source(url, lambda resp, head: passthrough(request, resp, head, cfg.upstream.max_passthrough_bytes),
                            client_address(request))
-    if not isinstance(src, Source):
+    if not isinstance(src, PageBytes):
         return src
-    if sample.is_sample(url) and not sample.is_html(src.fetched):
-        return sample_file(url)
-    return page_response(*await svc.render(src, mode, settings, lang, key), orig=orig)
+    return page_response(*await svc.render(src, mode, settings, lang, PREFIX_LINKS, key), orig=orig)
 
 
 def page_response(body: bytes, media_type: str, orig: bool) -> web.Response:
     return web.Response(body=body, content_type=media_type, charset="utf-8", headers=page_headers(orig))
 
 
-async def passthrough(request: web.Request, resp: aiohttp.ClientResponse, head: bytes, cap: int,
+async def passthrough(request: web.Request, resp: Response, head: bytes, cap: int,
                       only_images: bool = False) -> web.StreamResponse:
     """Stream a non-HTML upstream body (attachment, image) to the client under a size cap."""
     ctype = resp.headers.get("Content-Type", "application/octet-stream")
     if only_images and not ctype.lower().startswith(("image/", "text/css")):
-        raise UpstreamFailed("该地址不是图片。", "That address is not an image.", status=415,
+        raise UpstreamFailed("该地址不是图片。", "That address is not an image.", status=NOT_AN_IMAGE,
                              reason=f"asset type {ctype}")
     if resp.content_length is not None and resp.content_length > cap:
         raise TooLarge("文件过大。", "The file is too large.", reason=f"passthrough {resp.content_length} > {cap}")
@@ -149,25 +149,15 @@ async def passthrough(request: web.Request, resp: aiohttp.ClientResponse, head: 
     return out
 
 
-def sample_file(url: URL, only_images: bool = False) -> web.Response:
-    """The sample site's images and attachments, as upstream ones would pass through."""
-    f = sample.fetch(url)
-    ctype = f.headers["content-type"]
-    if f.status != 200 or (only_images and not ctype.startswith("image/")):
-        raise web.HTTPNotFound()
-    return web.Response(body=f.body, headers={"Content-Type": ctype})
-
-
 async def asset(request: web.Request) -> web.StreamResponse:
     svc = request.app[SERVICES]
     cfg = request.app[CONFIG]
     url = svc.check(urlscheme.target(request.query.get("url", ""), cfg.server.max_url_length))
-    if sample.is_sample(url):
-        return sample_file(url, only_images=True)
     result = await svc.source(url, lambda resp, head: passthrough(request, resp, head, cfg.upstream.max_image_bytes,
                                                                   only_images=True))
-    if isinstance(result, Source):
-        raise UpstreamFailed("该地址不是图片。", "That address is not an image.", status=415, reason="asset is html")
+    if isinstance(result, PageBytes):
+        raise UpstreamFailed("该地址不是图片。", "That address is not an image.", status=NOT_AN_IMAGE,
+                             reason="asset is html")
     return result
 
 
@@ -175,7 +165,7 @@ async def api_article(request: web.Request) -> web.Response:
     svc = request.app[SERVICES]
     url = svc.check(urlscheme.target(request.query.get("url", ""), svc.cfg.server.max_url_length))
     src = await svc.source(url, refuse_non_html("该地址不是网页。", "That address is not a web page.", "api non-html"))
-    article = await svc.article(src, ui_lang(request))
+    article = await svc.article(src, ui_lang(request), PREFIX_LINKS)
     return web.json_response(article.to_json(), dumps=lambda o: json.dumps(o, ensure_ascii=False))
 
 
@@ -208,11 +198,12 @@ def create_app(cfg: Config, resolver: aiohttp.abc.AbstractResolver | None = None
             upstream = Upstream(cfg.upstream, guard, resolver)
             stack.push_async_callback(upstream.close)
             await upstream.start()
+            sources = make_sources(cfg, guard, upstream)
             pool = RenderPool(cfg.transform.workers, cfg.transform.page_timeout)
             stack.callback(pool.close)
             cache = make_cache(cfg.cache)
             stack.push_async_callback(cache.close)
-            app[SERVICES] = PageService(cfg, guard, upstream, cache, pool, app[METRICS])
+            app[SERVICES] = PageService(cfg, sources, cache, pool, app[METRICS])
             await pool.warm_up()
             async with app[ACCESS_LOG].running():
                 yield

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from transforms.context import FONT_STEPS, THEMES, Settings
 
 from ..errors import BadURL
+from ..pages.service import LinkPolicy
 
 _SCHEME_SLASHES = re.compile(r"^(https?):/+", re.I)
 _HAS_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
@@ -49,6 +50,14 @@ def proxied(url: str, mode: str) -> str:
 
 def asset(url: str) -> str:
     return "/asset?url=" + quote(url, safe="")
+
+
+def audio(url: str) -> str:
+    return "/audio?url=" + quote(url, safe="")
+
+
+# what the prefix door hands the page service: every link, image and audio goes through this server
+PREFIX_LINKS = LinkPolicy("prefix", proxied, asset, audio)
 
 
 def parse_settings(cookie: str | None) -> Settings:

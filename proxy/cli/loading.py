@@ -1,33 +1,29 @@
-"""Loading one page for the command line: a URL (through the same guarded client), a file, or stdin."""
+"""Loading one page for the command line: a URL (through the same sources as the server), a file, or stdin."""
 
 from __future__ import annotations
 
 import sys
-from functools import partial
 from pathlib import Path
 
 from transforms.context import Context
 
 from ..config import Config
 from ..errors import ProxyError
-from ..pages.service import _host_allowed
 from ..upstream.client import USABLE, Upstream
 from ..upstream.decode import decode
 from ..upstream.guard import Guard
-from ..upstream.sample import site as sample
+from ..upstream.sources import make_sources
 from .errors import CLIError
 
 
 async def fetch_bytes(cfg: Config, url: str) -> tuple[bytes, str, str]:
     """(body, content type, final url) of an upstream page."""
-    if cfg.sample.enabled and sample.is_sample(url):
-        f = sample.fetch(url)
-        return f.body, f.headers["content-type"], f.url
     guard = Guard(cfg.upstream)
     upstream = Upstream(cfg.upstream, guard)
     await upstream.start()
     try:
-        f = await upstream.fetch(url)
+        f = await make_sources(cfg, guard, upstream).fetch(url, cfg.upstream.max_html_bytes,
+                                                           cfg.upstream.timeout.total + 1)
     except ProxyError as e:
         raise CLIError(f"{url}: {e.log_reason}") from None
     finally:
@@ -52,5 +48,5 @@ async def load_source(cfg: Config, source: str, base_url: str | None) -> tuple[s
 
 
 def offline_context(cfg: Config, url: str, mode: str) -> Context:
-    return Context(url=url, mode=mode, host_allowed=partial(_host_allowed, Guard(cfg.upstream), cfg.sample.enabled),
+    return Context(url=url, mode=mode, host_allowed=make_sources(cfg, Guard(cfg.upstream)).host_allowed,
                    audio_available=False)

@@ -1,4 +1,5 @@
-"""Getting a page to the user: upstream bytes (cached, stale-if-error), then the mode's pipeline (cached)."""
+"""Getting a page to the user: bytes from its source (cached, stale-if-error), then the mode's pipeline
+(cached). Shared by every door: a door hands in its link policy, the service knows no URL scheme."""
 
 from __future__ import annotations
 
@@ -7,7 +8,6 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from functools import partial
 from typing import Any
 
 import aiohttp
@@ -17,26 +17,35 @@ from transforms.article import Article
 from transforms.context import Context, Settings
 
 from .. import __version__
-from ..app import urlscheme
 from ..cache.entry import Cache, Entry
 from ..config import Config
 from ..errors import Busy, ProxyError, UpstreamFailed, UpstreamTimeout
 from ..metrics import Metrics
 from ..upstream.client import USABLE, Fetched, Upstream, check_page_body, looks_like_html, media_type
-from ..upstream.guard import Guard
-from ..upstream.sample import site as sample
+from ..upstream.sources import Response, Sources
 from . import jobs
 from .render_pool import RenderPool
 
-PassThrough = Callable[[aiohttp.ClientResponse, bytes], Awaitable[Any]]
+PassThrough = Callable[[Response, bytes], Awaitable[Any]]
 
 log = logging.getLogger("a11y_proxy.pages")
 CHECKED_URLS, CHECKED_MAX_LENGTH = 2048, 1024  # remembered guard verdicts (cleared when full): a few MB at most
 
 
+@dataclass(frozen=True)
+class LinkPolicy:
+    """How a door addresses what a rendered page links to: other pages in a mode, images, the page's audio.
+    The prefix door routes all three through itself (`proxy.app.urlscheme.PREFIX_LINKS`)."""
+
+    name: str  # part of the view cache key: two doors never share a rendered page
+    proxy_url: Callable[[str, str], str]  # (absolute url, mode) -> link; module-level functions (they pickle)
+    asset_url: Callable[[str], str]
+    audio_url: Callable[[str], str]
+
+
 @dataclass
-class Source:
-    """An upstream HTML page as bytes. (A URL that is not HTML never becomes a Source: `source()` returns
+class PageBytes:
+    """An upstream HTML page as bytes. (A URL that is not HTML never becomes PageBytes: `source()` returns
     what its passthrough callback made of it instead.)"""
 
     fetched: Fetched
@@ -44,11 +53,9 @@ class Source:
 
 
 class PageService:
-    def __init__(self, cfg: Config, guard: Guard, upstream: Upstream, cache: Cache, pool: RenderPool,
-                 metrics: Metrics) -> None:
+    def __init__(self, cfg: Config, sources: Sources, cache: Cache, pool: RenderPool, metrics: Metrics) -> None:
         self.cfg = cfg
-        self.guard = guard
-        self.upstream = upstream
+        self.sources = sources
         self.cache = cache
         self.pool = pool
         self.metrics = metrics
@@ -59,52 +66,49 @@ class PageService:
                        for kind in ("page", "output") for result in ("hit", "miss")}
 
     def check(self, url: str) -> URL:
-        """The guard's verdict (DNS is checked again at connect time), remembered for URLs that passed:
+        """The source's verdict (for HTTP the guard's; DNS is checked again at connect time), remembered for
+        URLs that passed:
         on a cached page this parse was the largest cost of the request."""
         known = self._checked.get(url)
         if known is not None:
             return known
-        if self.cfg.sample.enabled and sample.is_sample(url):
-            checked = URL(url)
-        else:
-            checked = self.guard.check_url(url)
+        checked = self.sources.check_url(url)
         if len(url) <= CHECKED_MAX_LENGTH:
             if len(self._checked) >= CHECKED_URLS:
                 self._checked.clear()
             self._checked[url] = checked
         return checked
 
-    def context(self, url: str, mode: str, settings: Settings, ui_lang: str, note: str = "") -> Context:
+    def context(self, url: str, mode: str, settings: Settings, ui_lang: str, links: LinkPolicy,
+                note: str = "") -> Context:
         return Context(
             url=url, mode=mode, settings=settings, ui_lang=ui_lang,
-            proxy_url=urlscheme.proxied, asset_url=urlscheme.asset,
-            host_allowed=partial(_host_allowed, self.guard, self.cfg.sample.enabled),
+            proxy_url=links.proxy_url, asset_url=links.asset_url,
+            host_allowed=self.sources.host_allowed,
             audio_available=self.audio_available,
-            audio_url="/audio?url=" + urlscheme.quote(url, safe="") if self.audio_available else "",
+            audio_url=links.audio_url(url) if self.audio_available else "",
             cached_note=note, version=__version__, options={"max_elements": self.cfg.transform.max_elements},
         )
 
-    async def source(self, url: URL, passthrough: PassThrough, client: str | None = None) -> Source | Any:
-        """HTML bytes for `url` from cache or upstream. Anything that is not HTML is handed to `passthrough`
-        while the upstream response is open (streamed, never cached) and its result returned instead."""
-        if self.cfg.sample.enabled and sample.is_sample(url):
-            return Source(sample.fetch(url))
+    async def source(self, url: URL, passthrough: PassThrough, client: str | None = None) -> PageBytes | Any:
+        """HTML bytes for `url` from cache or its source. Anything that is not HTML is handed to `passthrough`
+        while the source's response is open (streamed, never cached) and its result returned instead."""
         key = "page:" + str(url)
         cached = await self.cache.get(key)
         if cached is not None and cached.fresh:
             self._count["page", "hit"].inc()
-            return Source(_fetched_from(cached))
+            return PageBytes(_fetched_from(cached))
         self._count["page", "miss"].inc()
         async with self.cache.lock(key):
             again = await self.cache.get(key)
             if again is not None and again.fresh:
-                return Source(_fetched_from(again))
+                return PageBytes(_fetched_from(again))
             try:
                 result = await self._fetch(url, passthrough, client)
             except ProxyError as e:
                 if cached is not None and e.status in (502, 503, 504):
                     log.info("serving stale copy of %s: %s", url, e.log_reason)
-                    return Source(_fetched_from(cached), stale_since=cached.stored_at)
+                    return PageBytes(_fetched_from(cached), stale_since=cached.stored_at)
                 raise
             if not isinstance(result, Fetched):
                 return result
@@ -112,7 +116,7 @@ class PageService:
                 await self.cache.set(key, Entry(result.body, {"url": result.url, "headers": result.headers,
                                                                "status": result.status},
                                                 ttl=self.cfg.cache.ttl))
-            return Source(result)
+            return PageBytes(result)
 
     async def _fetch(self, url: URL, passthrough: PassThrough, client: str | None) -> Fetched | Any:
         if self.fetch_slots.locked():
@@ -123,12 +127,12 @@ class PageService:
             self.metrics.in_flight.inc()
             try:
                 async with asyncio.timeout(self.cfg.upstream.timeout.total + 1):
-                    async with self.upstream.open(url, client) as resp:
+                    async with self.sources.open(url, client) as resp:
                         _check_status(resp.status)
                         head = await resp.content.read(1024) if resp.content_length != 0 else b""
                         if not looks_like_html(media_type(resp.headers.get("Content-Type", "")), head):
                             return await passthrough(resp, head)
-                        body = head + await self.upstream.read_capped(resp, self.cfg.upstream.max_html_bytes - len(head))
+                        body = head + await Upstream.read_capped(resp, self.cfg.upstream.max_html_bytes - len(head))
                         check_page_body(body)
                         fetched = Fetched.of(resp, body)
             except TimeoutError:
@@ -143,9 +147,9 @@ class PageService:
         self.metrics.upstream_bytes.inc(len(fetched.body))
         return fetched
 
-    def view_key(self, url: URL, mode: str, settings: Settings, ui_lang: str) -> str:
+    def view_key(self, url: URL, mode: str, settings: Settings, ui_lang: str, links: LinkPolicy) -> str:
         """A rendered page: everything that changes the output is in the key, nothing of the user's else."""
-        return f"out:{__version__}:{mode}:{settings.key()}:{ui_lang}:{self.audio_available}:{url}"
+        return f"out:{__version__}:{links.name}:{mode}:{settings.key()}:{ui_lang}:{self.audio_available}:{url}"
 
     async def cached_view(self, key: str) -> tuple[bytes, str] | None:
         """The rendered page while fresh: it lives no longer than the page it was made from (same TTL, made
@@ -157,15 +161,15 @@ class PageService:
         self._count["output", "miss"].inc()
         return None
 
-    async def render(self, src: Source, mode: str, settings: Settings, ui_lang: str, key: str
-                     ) -> tuple[bytes, str]:
+    async def render(self, src: PageBytes, mode: str, settings: Settings, ui_lang: str, links: LinkPolicy,
+                     key: str) -> tuple[bytes, str]:
         f = src.fetched
         note = ""
         if src.stale_since:
             stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(src.stale_since))
             note = f"此页面为缓存版本，时间 {stamp}（原网站暂时无法访问）。" if ui_lang == "zh" else \
                 f"This is a cached copy from {stamp}; the original site cannot be reached right now."
-        ctx = self.context(f.url, mode, settings, ui_lang, note)
+        ctx = self.context(f.url, mode, settings, ui_lang, links, note)
         start = time.perf_counter()
         rendered = await self.pool.run(jobs.render_page, f.body, f.headers.get("content-type", ""), ctx,
                                        self.cfg.modes[mode])
@@ -175,9 +179,9 @@ class PageService:
             await self.cache.set(key, Entry(body, {"media_type": rendered.media_type}, ttl=self.cfg.cache.ttl))
         return body, rendered.media_type
 
-    async def article(self, src: Source, ui_lang: str) -> Article:
+    async def article(self, src: PageBytes, ui_lang: str, links: LinkPolicy) -> Article:
         f = src.fetched
-        ctx = self.context(f.url, "read", Settings(), ui_lang)
+        ctx = self.context(f.url, "read", Settings(), ui_lang, links)
         return await self.pool.run(jobs.extract_page, f.body, f.headers.get("content-type", ""), ctx,
                                    self.cfg.modes["api"])
 
@@ -185,14 +189,10 @@ class PageService:
 def refuse_non_html(zh: str, en: str, reason: str) -> PassThrough:
     """The passthrough for routes that need a web page (the API, audio): anything else is a 415."""
 
-    async def refuse(resp: aiohttp.ClientResponse, head: bytes) -> None:
+    async def refuse(resp: Response, head: bytes) -> None:
         raise UpstreamFailed(zh, en, status=415, reason=reason)
 
     return refuse
-
-
-def _host_allowed(guard: Guard, sample_enabled: bool, host: str) -> bool:
-    return guard.host_allowed(host) or (sample_enabled and host.lower() == sample.SAMPLE_HOST)
 
 
 def _fetched_from(entry: Entry) -> Fetched:

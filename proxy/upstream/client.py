@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import logging
 import socket
@@ -209,7 +208,8 @@ class Upstream:
             raise UpstreamFailed("原网站返回了无效的跳转。", "The site sent an invalid redirect.",
                                  reason="unparseable Location") from None
 
-    async def read_capped(self, resp: aiohttp.ClientResponse, cap: int) -> bytes:
+    @staticmethod
+    async def read_capped(resp: aiohttp.ClientResponse, cap: int) -> bytes:
         declared = resp.content_length
         if declared is not None and declared > cap:
             raise TooLarge("页面过大，无法处理。", "The page is too large to process.",
@@ -230,14 +230,3 @@ class Upstream:
             raise UpstreamFailed("原网站的响应不完整。", "The site's response was broken.",
                                  reason=f"body error: {e.__class__.__name__}") from None
         return b"".join(chunks)
-
-    async def fetch(self, raw_url: str | URL, cap: int | None = None) -> Fetched:
-        """Whole body (any type) under a cap, for the command line. The overall deadline ends as a ProxyError
-        like every other failure, so the caller reports one line instead of a TimeoutError traceback."""
-        try:
-            async with asyncio.timeout(self.cfg.timeout.total + 1):
-                async with self.open(raw_url) as resp:
-                    return Fetched.of(resp, await self.read_capped(resp, cap or self.cfg.max_html_bytes))
-        except TimeoutError:
-            raise UpstreamTimeout("原网站响应超时。", "The original site did not answer in time.",
-                                  reason="upstream total timeout") from None

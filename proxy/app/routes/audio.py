@@ -29,6 +29,7 @@ from .. import urlscheme
 from ..byteranges import Unsatisfiable, parse_range
 from ..keys import CONFIG, SERVICES, SPEECH
 from ..middlewares import settings_of, ui_lang
+from ..urlscheme import PREFIX_LINKS
 
 AUDIO_TTL = 24 * 3600  # audio depends only on the words, voice and rate: keep it as long as the cache allows
 
@@ -125,7 +126,7 @@ async def _article_speech(request: web.Request) -> tuple[SpeechService, SpeechTe
     hit = await svc.cache.get(key)
     if hit is not None:
         return speech, SpeechText.from_json(json.loads(hit.body)), page
-    article = await svc.article(src, ui_lang(request))
+    article = await svc.article(src, ui_lang(request), PREFIX_LINKS)
     text = await svc.pool.run(speech_text, article)
     if not text.sentences:
         raise ProxyError("这个页面没有可以朗读的文字。", "There is no text on this page to read aloud.", status=422,

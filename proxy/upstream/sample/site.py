@@ -1,13 +1,17 @@
 """The built-in sample site: a provincial 科技厅 written by the team, so a newcomer with no network sees
-every mode work. It is served through exactly the same pipeline as any upstream page."""
+every mode work. It is a source like the HTTP upstream (see `..sources`): its pages, images and attachment go
+through exactly the same page service, cache and passthrough as any upstream page."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+from multidict import CIMultiDict
 from yarl import URL
 
-from ..client import Fetched
+from ...errors import BadURL
 
 SAMPLE_HOST = "sample.a11y-proxy.invalid"  # .invalid is reserved: it can never be a real site
 SAMPLE_ARTICLE = f"https://{SAMPLE_HOST}/art/2026/11/20/art_1.html"
@@ -21,23 +25,52 @@ PAGES: dict[str, tuple[str, str]] = {
     "/images/2026/meeting.svg": ("meeting.svg", "image/svg+xml"),
     "/attach/2026/tzgg.pdf": ("tzgg.pdf", "application/pdf"),
 }
-MISSING = "missing.html"  # the sample site's own 404 page
+MISSING = "missing.html"  # the sample site's own "page not found" page
 
 
-def is_sample(url: str | URL) -> bool:
-    try:
-        u = URL(url) if isinstance(url, str) else url
-        return (u.host or "").rstrip(".").lower() == SAMPLE_HOST
-    except (ValueError, TypeError, UnicodeError):
-        return False
+class SampleSource:
+    """The sample site as a source: registered for SAMPLE_HOST, its pages and files served from memory.
+
+    A path it does not have gets its "page not found" page as a 200, the soft 404 of many government CMSes,
+    so that every link of the sample opens in the reader's mode."""
+
+    def handles(self, host: str) -> bool:
+        return host.rstrip(".").lower() == SAMPLE_HOST
+
+    def check_url(self, raw: str | URL) -> URL:
+        url = URL(raw) if isinstance(raw, str) else raw
+        if url.scheme not in ("http", "https"):
+            raise BadURL("只支持 http 和 https 网址。", "Only http and https addresses are supported.",
+                         reason=f"scheme {url.scheme!r}")
+        return url
+
+    @asynccontextmanager
+    async def open(self, url: URL, client: str | None = None) -> AsyncIterator[SampleResponse]:
+        name, ctype = PAGES.get(url.path, (MISSING, "text/html; charset=utf-8"))
+        yield SampleResponse(url, ctype, (_DIR / name).read_bytes())
 
 
-def is_html(f: Fetched) -> bool:
-    return f.media_type == "text/html"
+class SampleResponse:
+    """What the page service reads of an upstream response, from bytes in memory."""
+
+    def __init__(self, url: URL, content_type: str, body: bytes) -> None:
+        self.url = url
+        self.status = 200
+        self.headers = CIMultiDict({"Content-Type": content_type, "Content-Length": str(len(body))})
+        self.content_length: int | None = len(body)
+        self.content = _Body(body)
 
 
-def fetch(url: str | URL) -> Fetched:
-    u = URL(url) if isinstance(url, str) else url
-    name, ctype = PAGES.get(u.path, (MISSING, "text/html; charset=utf-8"))
-    return Fetched(url=str(u), status=404 if name == MISSING else 200, headers={"content-type": ctype},
-                   body=(_DIR / name).read_bytes())
+class _Body:
+    def __init__(self, data: bytes) -> None:
+        self._data = memoryview(data)
+        self._at = 0
+
+    async def read(self, n: int = -1) -> bytes:
+        end = len(self._data) if n < 0 else self._at + n
+        chunk, self._at = bytes(self._data[self._at:end]), min(end, len(self._data))
+        return chunk
+
+    async def iter_chunked(self, n: int) -> AsyncIterator[bytes]:
+        while chunk := await self.read(n):
+            yield chunk

@@ -92,7 +92,7 @@ async def test_redirects_to_internal_or_foreign_targets_refused(proxy_url: str, 
 async def test_connector_hook_checks_every_connection(proxy_server, proxy_url: str, upstream) -> None:
     """If aiohttp stopped calling our _resolve_host override, the DNS-rebinding protection would be gone.
     A host name never used before forces a new connection (no keep-alive reuse)."""
-    connector = proxy_server.runner.app[SERVICES].upstream.connector
+    connector = proxy_server.runner.app[SERVICES].sources.default.upstream.connector
     before = connector.checked
     status, _ = await get(f"{proxy_url}/read/http://hook-check.test.gov.cn:{upstream.port}/no-store")
     assert status == 200
