@@ -22,6 +22,7 @@ from .layout import prepare_content
 from .ui_text import ui_strings
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+ASSETS = Path(__file__).resolve().parent / "assets"  # served by the proxy as /static/<name>
 VIEW_MODES = ("elder", "a11y", "read", "text", "orig")  # order of the mode switch
 
 

@@ -1,17 +1,16 @@
-"""The five themes' palettes (transforms/assets/toolbar.css) meet the design numbers: text, links and
+"""The five themes' palettes (transforms/render/assets/toolbar.css) meet the design numbers: text, links and
 visited links >= 7:1 on the background, the reading highlight >= 7:1, focus ring and cross-hair >= 3:1."""
 
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from tests.browser.wcag import contrast
 from transforms.context import THEMES
+from transforms.render.render import ASSETS
 
-ASSETS = Path(__file__).resolve().parents[3] / "transforms" / "render" / "assets"
 _BLOCK = re.compile(r"\.theme-(\w+)\s*\{([^}]*)\}")
 _VAR = re.compile(r"--([\w-]+)\s*:\s*(#[0-9a-fA-F]{3,6})")
 DESIGN = {"default": ("#ffffff", None), "dark": ("#000000", "#ffffff"), "blue": ("#002960", "#ffffff"),
