@@ -46,7 +46,7 @@ def _ui_lang(accept_language: str) -> str:
     return "zh"
 
 
-_parse_settings = lru_cache(maxsize=512)(urlscheme.parse_settings)  # Settings is frozen: shareable
+_parse_settings = lru_cache(maxsize=512)(Settings.decode)  # Settings is frozen: shareable
 
 
 def settings_of(request: web.Request) -> Settings:

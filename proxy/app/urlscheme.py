@@ -6,14 +6,12 @@ import re
 from functools import lru_cache
 from urllib.parse import quote
 
-from transforms.context import FONT_STEPS, THEMES, Settings
-
 from ..errors import BadURL
 from ..pages.service import LinkPolicy
 
 _SCHEME_SLASHES = re.compile(r"^(https?):/+", re.I)
 _HAS_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.\-]*:")
-SETTINGS_COOKIE = "a11y_settings"
+SETTINGS_COOKIE = "a11y_settings"  # holds Settings.encode(); the toolbar writes it too
 
 
 def target_from_path(raw_path: str, mode: str, max_length: int) -> str:
@@ -59,27 +57,3 @@ def audio(url: str) -> str:
 # what the prefix door hands the page service: every link, image and audio goes through this server
 PREFIX_LINKS = LinkPolicy("prefix", proxied, asset, audio)
 
-
-def parse_settings(cookie: str | None) -> Settings:
-    """Settings from the cookie the toolbar writes (`f2.tdark.l1.sserver.r2`); junk falls back to defaults."""
-    values: dict[str, str] = {}
-    for part in (cookie or "").split(".")[:8]:
-        if len(part) >= 2:
-            values[part[0]] = part[1:]
-    def num(key: str, hi: int, default: int) -> int:
-        v = values.get(key, "")
-        return int(v) if v.isdigit() and 0 <= int(v) <= hi else default
-
-    theme = values.get("t", "default")
-    speech = values.get("s", "server")
-    return Settings(
-        font_step=num("f", len(FONT_STEPS) - 1, 0),
-        theme=theme if theme in THEMES else "default",
-        line_spacing=num("l", 2, 0),
-        speech=speech if speech in ("server", "browser") else "server",
-        rate=num("r", 4, 2),
-    )
-
-
-def settings_cookie(s: Settings) -> str:
-    return f"f{s.font_step}.t{s.theme}.l{s.line_spacing}.s{s.speech}.r{s.rate}"

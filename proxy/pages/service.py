@@ -149,7 +149,7 @@ class PageService:
 
     def view_key(self, url: URL, mode: str, settings: Settings, ui_lang: str, links: LinkPolicy) -> str:
         """A rendered page: everything that changes the output is in the key, nothing of the user's else."""
-        return f"out:{__version__}:{links.name}:{mode}:{settings.key()}:{ui_lang}:{self.audio_available}:{url}"
+        return f"out:{__version__}:{links.name}:{mode}:{settings.encode()}:{ui_lang}:{self.audio_available}:{url}"
 
     async def cached_view(self, key: str) -> tuple[bytes, str] | None:
         """The rendered page while fresh: it lives no longer than the page it was made from (same TTL, made

@@ -29,7 +29,7 @@ def settings_from_query(query: dict[str, str]) -> tuple[Settings, str]:
     cookie = ".".join(f"{key}{query.get(name, '')}" for key, name in
                       (("f", "font"), ("t", "theme"), ("l", "spacing"), ("s", "speech"), ("r", "rate")))
     mode = query.get("mode", "elder")
-    return urlscheme.parse_settings(cookie), mode if mode in MODES else "elder"
+    return Settings.decode(cookie), mode if mode in MODES else "elder"
 
 
 async def settings_page(request: web.Request) -> web.Response:
@@ -41,7 +41,7 @@ async def settings_page(request: web.Request) -> web.Response:
             settings, mode = settings_from_query(dict(request.query))
         target = back or "/settings?saved=1"
         resp = web.Response(status=303, headers={"Location": target, "Cache-Control": "no-store"})
-        for name, value in ((urlscheme.SETTINGS_COOKIE, urlscheme.settings_cookie(settings)), (MODE_COOKIE, mode)):
+        for name, value in ((urlscheme.SETTINGS_COOKIE, settings.encode()), (MODE_COOKIE, mode)):
             resp.set_cookie(name, value, path="/", max_age=MAX_AGE, samesite="Lax")
         return resp
     body = render_settings(ui_lang(request), settings_of(request), request.cookies.get(MODE_COOKIE, "elder"), back,

@@ -1,8 +1,8 @@
 /* a11y-proxy toolbar (vanilla JS, no framework, talks only to its own server).
  *
  * Settings that change the first paint (font step, theme, line spacing, speech source, rate) live in the
- * `a11y_settings` cookie, in the format proxy/urlscheme.py parses (`f2.tdark.l1.sserver.r2`), so the
- * server renders the next page with the right classes on <html>; localStorage keeps a copy and the
+ * `a11y_settings` cookie, in the format of Settings.encode/decode (transforms/context.py: `f2.tdark.l1.sserver.r2`),
+ * so the server renders the next page with the right classes on <html>; localStorage keeps a copy and the
  * on/off aids (cursor, cross-hair, captions, text only, point-reading, sound).
  *
  * Speech: the server's per-sentence audio (/audio/segment) is the dependable path; the Web Speech API is
