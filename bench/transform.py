@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/transform.py [--repeat N] [--modes elder,read,...] [--profile] [--corpus DIR]
 
-Per page of the corpus (tests/fixtures/pages, proxy/sample, ../shared/corpus when present), interleaved so
+Per page of the corpus (tests/fixtures/pages, proxy/upstream/sample, ../shared/corpus when present), interleaved so
 that a busy machine slows every column alike:
   (a) floor: lxml.html parse + serialise of the decoded text;
   (b) plain readability-lxml: Document(text).summary() (it parses too);

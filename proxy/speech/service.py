@@ -1,4 +1,4 @@
-"""The speech service: a pool of spawned worker processes (proxy/speech_worker.py), one engine each.
+"""The speech service: a pool of spawned worker processes (proxy/speech/worker.py), one engine each.
 
 A job goes to an idle worker and must answer within `speech.job_timeout`; a worker that hangs or dies is
 killed, a fresh one is spawned in the background, and the request gets a clear error instead of waiting. At

@@ -5,7 +5,7 @@ process when driven from several threads, a process forked after the engine star
 calls before one runAndWait write only the last, runAndWait can return before the WAV is complete (so we wait
 for the finished-utterance event, with a timeout), and runAndWait with nothing queued hangs forever. So each
 utterance gets exactly one save_to_file into a fresh temp file, and a worker that misbehaves is killed and
-replaced by the parent (proxy/speech.py) rather than repaired.
+replaced by the parent (proxy/speech/service.py) rather than repaired.
 """
 
 from __future__ import annotations

@@ -179,7 +179,7 @@
           fetch('/audio/sentences?url=' + encodeURIComponent(pageUrl), { credentials: 'same-origin' })
             .then(function (r) { return r.ok ? r.json() : []; })
             .then(function (data) {
-              // {sentences: [{i, text (as written), paragraph, audio}]} (proxy/routes_audio.py)
+              // {sentences: [{i, text (as written), paragraph, audio}]} (proxy/app/routes/audio.py)
               var items = Array.isArray(data) ? data : (data && data.sentences) || [];
               return items.map(function (x) { return typeof x === 'string' ? x : (x && x.text) || ''; });
             })
