@@ -1,1 +1,4 @@
-"""Pure transforms on lxml trees and Article objects. Nothing here does I/O or imports `proxy`."""
+"""Pure transforms on lxml trees and Article objects. Nothing here does I/O or imports `proxy`.
+
+The core leaves (`article`, `context`, `registry`, `parse`) import no stage; the stages (`sanitize`, `links`,
+`extract/`, `render/`, `speech/`) import only the core; `pipeline` imports every stage and runs a mode."""
