@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
-CORPUS_DIRS = (ROOT / "tests" / "fixtures" / "pages", ROOT / "proxy" / "sample", SHARED_CORPUS)
+CORPUS_DIRS = (ROOT / "tests" / "fixtures" / "pages", ROOT / "proxy" / "upstream" / "sample", SHARED_CORPUS)
 
 
 def corpus(extra: Iterable[Path] = ()) -> list[Path]:

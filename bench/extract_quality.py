@@ -89,7 +89,7 @@ def norm_date(s: str | None) -> str | None:
 # ---------------------------------------------------------------------------------------- extractors
 def ours(html: str, url: str) -> Result:
     from transforms.context import Context
-    from transforms.extract import extract
+    from transforms.extract.extract import extract
     from transforms.pipeline import prepare
 
     article = extract(prepare(html, Context(url=url)).tree, url)

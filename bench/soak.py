@@ -84,7 +84,7 @@ def serve_proxy(hostile_port: int, port: int, workers: int, cache_mb: int) -> No
 
     from aiohttp import web
 
-    from proxy.server import create_app
+    from proxy.app.server import create_app
     from tests.conftest import test_resolver
     from tests.hostile.conftest import hostile_config
 

@@ -24,13 +24,14 @@ sys.path.insert(0, str(ROOT))
 
 from aiohttp.test_utils import TestClient, TestServer  # noqa: E402
 
-from proxy import config, sample  # noqa: E402
-from proxy.audio_encode import MP3_KBPS  # noqa: E402
-from proxy.loading import load_source, offline_context  # noqa: E402
-from proxy.server import create_app  # noqa: E402
-from proxy.speech import SpeechService  # noqa: E402
+from proxy import config  # noqa: E402
+from proxy.app.server import create_app  # noqa: E402
+from proxy.cli.loading import load_source, offline_context  # noqa: E402
+from proxy.speech.encode import MP3_KBPS  # noqa: E402
+from proxy.speech.service import SpeechService  # noqa: E402
+from proxy.upstream.sample import site as sample  # noqa: E402
 from transforms.pipeline import extract_article  # noqa: E402
-from transforms.speech_text import SpeechText, speech_text  # noqa: E402
+from transforms.speech.text import SpeechText, speech_text  # noqa: E402
 
 
 async def sample_text(cfg: config.Config) -> SpeechText:

@@ -32,7 +32,7 @@ from pathlib import Path
 from common import ROOT, SHARED_CORPUS, descendants, machine, median, rss_kib, table
 
 DEFAULT_PAGE = SHARED_CORPUS / "ia-a0cb0242.html"  # a 41 KiB GB18030 news article
-FALLBACK_PAGE = ROOT / "proxy" / "sample" / "article.html"
+FALLBACK_PAGE = ROOT / "proxy" / "upstream" / "sample" / "article.html"
 PDF_BYTES = 256 * 1024
 FILL_MAX_SECONDS = 60  # bound on each cache-filling phase
 

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/transform.py [--repeat N] [--modes elder,read,...] [--profile] [--corpus DIR]
 
-Per page of the corpus (tests/fixtures/pages, proxy/sample, ../shared/corpus when present), interleaved so
+Per page of the corpus (tests/fixtures/pages, proxy/upstream/sample, ../shared/corpus when present), interleaved so
 that a busy machine slows every column alike:
   (a) floor: lxml.html parse + serialise of the decoded text;
   (b) plain readability-lxml: Document(text).summary() (it parses too);
@@ -29,11 +29,14 @@ from types import SimpleNamespace
 from common import ROOT, corpus, geomean, machine, median, table
 
 from proxy import config as config_mod
-from proxy import jobs, sample
-from proxy.decode import decode
-from proxy.guard import Guard
-from proxy.pageservice import PageService
-from transforms import registry
+from proxy.app.urlscheme import PREFIX_LINKS
+from proxy.pages import jobs
+from proxy.pages.service import PageService
+from proxy.upstream.decode import decode
+from proxy.upstream.guard import Guard
+from proxy.upstream.sample import site as sample
+from proxy.upstream.sources import make_sources
+from transforms import pipeline
 from transforms.context import Context, Settings
 from transforms.links import absolutize
 from transforms.parse import parse_document
@@ -56,9 +59,10 @@ def page_url(path: Path) -> str:
 
 
 def make_context(cfg: config_mod.Config) -> Callable[[str, str], Context]:
-    """PageService.context itself, on a stand-in holding what it reads (the guard, config, audio flag)."""
-    svc = SimpleNamespace(guard=Guard(cfg.upstream), cfg=cfg, audio_available=True)
-    return lambda url, mode: PageService.context(svc, url, mode, Settings(), "zh")  # type: ignore[arg-type]
+    """PageService.context itself, on a stand-in holding what it reads (the sources, config, audio flag)."""
+    svc = SimpleNamespace(sources=make_sources(cfg, Guard(cfg.upstream)), cfg=cfg, audio_available=True)
+    return lambda url, mode: PageService.context(svc, url, mode, Settings(), "zh",  # type: ignore[arg-type]
+                                                 PREFIX_LINKS)
 
 
 def floor(text: str) -> None:
@@ -84,7 +88,7 @@ def timed(fn: Callable[..., object], *args: object) -> float:
 
 
 def stages(body: bytes, ctx: Context, steps: list[str]) -> dict[str, float]:
-    """The elder pipeline cut at its stages (mirrors pipeline.prepare + registry.run)."""
+    """The elder pipeline cut at its stages (mirrors pipeline.prepare + pipeline.run)."""
     out: dict[str, float] = {}
     t = time.perf_counter()
     text = decode(body, CONTENT_TYPE)
@@ -95,7 +99,7 @@ def stages(body: bytes, ctx: Context, steps: list[str]) -> dict[str, float]:
     out["absolutize"], t = time.perf_counter() - t, time.perf_counter()
     page = Page(tree=tree)
     for name in steps:
-        page = registry.get(name)(page, ctx)
+        page = pipeline.get(name)(page, ctx)
         out[name], t = time.perf_counter() - t, time.perf_counter()
     return out
 
@@ -103,7 +107,6 @@ def stages(body: bytes, ctx: Context, steps: list[str]) -> dict[str, float]:
 def run(pages: list[Path], modes: tuple[str, ...], repeat: int) -> None:
     cfg = config_mod.load()
     context = make_context(cfg)
-    registry.load_all()
     rows, per_col = [], defaultdict(list)
     stage_times: dict[str, list[float]] = defaultdict(list)
     for path in pages[:3]:  # warm up: imports, templates, regex caches are not per-page costs

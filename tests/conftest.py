@@ -10,7 +10,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 from proxy import config as config_mod
-from proxy.server import create_app
+from proxy.app.server import create_app
 from tests.support.servers import MapResolver, ThreadServer, free_port
 from tests.support.upstream_app import make_upstream_app
 

@@ -13,7 +13,10 @@ FONT_STEPS = (100, 125, 150, 175, 200, 250)
 
 @dataclass(frozen=True)
 class Settings:
-    """Reader settings that change the rendered output (so they are part of the cache key)."""
+    """Reader settings that change the rendered output (so they are part of the cache key).
+
+    One text form, `f2.tdark.l1.sserver.r2`, serves as the settings cookie (the toolbar writes the same) and
+    in the cache key of a rendered page: `encode()` makes it, `decode()` reads it back."""
 
     font_step: int = 0  # index into FONT_STEPS
     theme: str = "default"
@@ -21,8 +24,30 @@ class Settings:
     speech: str = "server"  # "server" or "browser"
     rate: int = 2  # 0..4
 
-    def key(self) -> str:
-        return f"f{self.font_step}-t{self.theme}-l{self.line_spacing}-s{self.speech}-r{self.rate}"
+    def encode(self) -> str:
+        return f"f{self.font_step}.t{self.theme}.l{self.line_spacing}.s{self.speech}.r{self.rate}"
+
+    @classmethod
+    def decode(cls, text: str | None) -> Settings:
+        """Settings from their text form (a cookie, so anything may come); junk falls back to defaults."""
+        values: dict[str, str] = {}
+        for part in (text or "").split(".")[:8]:
+            if len(part) >= 2:
+                values[part[0]] = part[1:]
+
+        def num(key: str, hi: int, default: int) -> int:
+            v = values.get(key, "")
+            return int(v) if v.isdigit() and 0 <= int(v) <= hi else default
+
+        theme = values.get("t", "default")
+        speech = values.get("s", "server")
+        return cls(
+            font_step=num("f", len(FONT_STEPS) - 1, 0),
+            theme=theme if theme in THEMES else "default",
+            line_spacing=num("l", 2, 0),
+            speech=speech if speech in ("server", "browser") else "server",
+            rate=num("r", 4, 2),
+        )
 
 
 def _no_proxy(url: str, mode: str) -> str:

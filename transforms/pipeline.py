@@ -1,14 +1,24 @@
-"""Entry point for callers: decoded HTML + context + ordered transform names -> output."""
+"""Entry point for callers: decoded HTML + context + ordered transform names -> output.
+
+Importing this module registers every transform: it imports the stage modules (STAGES, the one place that
+names them all)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import links, sanitize
 from .article import Article
 from .context import Context
+from .extract import extract as extract_stage
 from .links import absolutize
 from .parse import parse_document
-from .registry import Page, run
+from .registry import TRANSFORMS, Page, Transform
+from .render import original
+from .render import render as render_stage
+
+# The modules whose @transform registrations make up TRANSFORMS (import order does not matter).
+STAGES = (extract_stage, sanitize, links, original, render_stage)
 
 
 @dataclass
@@ -16,6 +26,19 @@ class Rendered:
     body: str
     media_type: str
     article: Article | None
+
+
+def get(name: str) -> Transform:
+    try:
+        return TRANSFORMS[name]
+    except KeyError:
+        raise KeyError(f"unknown transform {name!r}; known: {', '.join(sorted(TRANSFORMS))}") from None
+
+
+def run(names: list[str], page: Page, ctx: Context) -> Page:
+    for name in names:
+        page = get(name)(page, ctx)
+    return page
 
 
 def prepare(text: str, ctx: Context) -> Page:

@@ -2,6 +2,9 @@
 
 A transform takes a Page and a Context and returns a Page. Pages are built per request, so a transform may
 change the tree it is given; it must not touch anything else.
+
+A leaf: the stage modules import it to register themselves (`@transform`); it imports no stage.
+`transforms.pipeline` imports every stage, so the registry is complete wherever the pipeline is imported.
 """
 
 from __future__ import annotations
@@ -37,21 +40,3 @@ def transform(name: str) -> Callable[[Transform], Transform]:
 
     return register
 
-
-def load_all() -> None:
-    """Import the modules that register transforms (import order does not matter)."""
-    from . import pipeline_steps  # noqa: F401
-
-
-def get(name: str) -> Transform:
-    load_all()
-    try:
-        return TRANSFORMS[name]
-    except KeyError:
-        raise KeyError(f"unknown transform {name!r}; known: {', '.join(sorted(TRANSFORMS))}") from None
-
-
-def run(names: list[str], page: Page, ctx: Context) -> Page:
-    for name in names:
-        page = get(name)(page, ctx)
-    return page

@@ -9,7 +9,8 @@ from typing import Any
 import aiohttp
 import pytest
 
-from proxy.server import SERVICES, create_app
+from proxy.app.keys import SERVICES
+from proxy.app.server import create_app
 from tests.conftest import test_config, test_resolver
 from tests.support.servers import ThreadServer, free_port
 

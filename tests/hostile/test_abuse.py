@@ -12,7 +12,7 @@ import aiohttp
 import pytest
 
 from proxy import __version__
-from proxy.upstream import VIA_TOKEN
+from proxy.upstream.client import VIA_TOKEN
 from tests.hostile.conftest import fetch, hostile_config, services, start_proxy
 from tests.hostile.server import HostileServer
 from tests.support.servers import ThreadServer

@@ -10,7 +10,7 @@ import tinycss2
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from proxy import urlscheme
+from proxy.app import urlscheme
 from transforms.context import Context
 from transforms.css import property_allowed, sanitize_declarations, sanitize_stylesheet
 from transforms.links import css_url_policy

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from proxy import urlscheme
+from proxy.app import urlscheme
 from transforms.context import Context
 from transforms.links import URL_ATTRIBUTE_NAMES, URL_ATTRIBUTES, absolutize, rewrite_styles, rewrite_tree
 

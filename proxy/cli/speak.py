@@ -1,0 +1,192 @@
+"""`a11y-proxy speak SOURCE... -o OUT`: audio files of articles, for publishers of audio versions.
+
+One source writes one file; several write a folder with one numbered file each and an M3U playlist. A source
+that fails (unreachable, not an article, too long) gets one line on stderr naming it, the others are still
+made, and the exit status is 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from ..config import Config
+
+if TYPE_CHECKING:
+    from ..speech.service import SpeechService
+
+EXIT_SOME_FAILED = 1
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    s = sub.add_parser("speak", help="make audio files of articles",
+                       description="Read articles aloud into MP3 or WAV files (Mandarin through espeak-ng).",
+                       epilog="examples:\n  a11y-proxy speak https://www.gov.cn/zhengce/.../content_1.htm -o "
+                              "notice.mp3\n  a11y-proxy speak URL1 URL2 URL3 -o audio/   (numbered files and "
+                              "playlist.m3u8)", formatter_class=argparse.RawDescriptionHelpFormatter)
+    s.add_argument("sources", nargs="+", help="URLs, local HTML files, or - for standard input")
+    s.add_argument("-o", "--output", required=True, help="file (one source) or folder (several)")
+    s.add_argument("--format", choices=["mp3", "wav"], help="audio format (default: from the file name, else mp3)")
+    s.add_argument("--rate", type=int, help="speaking rate in words per minute (default from config: speech.rate)")
+    s.add_argument("--voice", help="voice id or name for the article's language (default from config: "
+                                   "speech.voices)")
+    s.add_argument("--base-url", help="the page's address, for a file or standard input")
+    s.add_argument("--config", dest="sub_config", help=argparse.SUPPRESS)
+
+
+@dataclass
+class Done:
+    source: str
+    path: Path | None = None
+    title: str = ""
+    seconds: float = 0.0
+    error: str = ""
+
+
+class Progress:
+    """A bar redrawn in place on a terminal; one line per finished source otherwise (logs, CI)."""
+
+    def __init__(self, total: int, out: TextIO = sys.stderr) -> None:
+        self.total, self.done, self.out = total, 0, out
+        self.tty = out.isatty()
+
+    def step(self, label: str) -> None:
+        self.done += 1
+        width = 24
+        filled = width * self.done // self.total
+        line = f"[{'#' * filled}{'-' * (width - filled)}] {self.done}/{self.total} {label}"
+        if self.tty:
+            self.out.write("\r\x1b[K" + line[:100] + ("\n" if self.done == self.total else ""))
+        else:
+            self.out.write(line + "\n")
+        self.out.flush()
+
+
+def run(cfg: Config, args: argparse.Namespace) -> int:
+    from .errors import CLIError
+
+    fmt = args.format or ("wav" if args.output.lower().endswith(".wav") else "mp3")
+    if args.rate is not None and not 80 <= args.rate <= 400:
+        raise CLIError("--rate must be between 80 and 400 words per minute")
+    single = len(args.sources) == 1 and not args.output.endswith(("/", "\\")) and not Path(args.output).is_dir()
+    results = asyncio.run(_speak_all(cfg, args, fmt, single))
+    failed = [r for r in results if r.error]
+    for r in failed:
+        print(f"a11y-proxy: speak: failed: {r.source}: {r.error}", file=sys.stderr)
+    if not single:
+        made = sum(1 for r in results if not r.error)
+        print(f"{made} of {len(results)} made in {args.output}", file=sys.stderr)
+    return EXIT_SOME_FAILED if failed else 0
+
+
+async def _speak_all(cfg: Config, args: argparse.Namespace, fmt: str, single: bool) -> list[Done]:
+    from ..errors import ProxyError
+    from ..speech.service import SpeechService, audio_filename
+    from .errors import CLIError
+
+    speech = SpeechService(cfg.speech)
+    await speech.start()
+    try:
+        if not speech.available:
+            raise CLIError(f"speech is not available: {speech.reason}")
+        try:
+            voice = speech.find_voice(args.voice) if args.voice else None
+        except ProxyError as e:
+            raise CLIError(e.en) from None
+        rate = args.rate or cfg.speech.rate
+        folder = Path(args.output)
+        if not single:
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise CLIError(f"cannot create {folder}: {e.strerror}") from None
+        progress = Progress(len(args.sources)) if not single else None
+        slots = asyncio.Semaphore(cfg.speech.workers)
+
+        async def one(n: int, source: str) -> Done:
+            async with slots:
+                done = await _speak_one(cfg, speech, source, args.base_url, rate, fmt, voice)
+            if done.error:
+                label = f"FAILED {source}"
+            else:
+                assert done.path is not None
+                name = audio_filename(done.title or Path(source).stem or "article", fmt)
+                target = Path(args.output) if single else folder / f"{n:02d}-{name}"
+                try:
+                    done.path = _place(done.path, target)
+                    label = done.path.name
+                except OSError as e:  # this file is lost, the batch goes on
+                    done.path.unlink(missing_ok=True)
+                    done.path, done.error, label = None, f"cannot write {target}: {e.strerror}", f"FAILED {source}"
+            if progress:
+                progress.step(label)
+            return done
+
+        results = await asyncio.gather(*(one(n, s) for n, s in enumerate(args.sources, 1)))
+        if not single:
+            try:
+                _write_playlist(folder, results)
+            except OSError as e:
+                raise CLIError(f"cannot write the playlist in {folder}: {e.strerror}") from None
+        return results
+    finally:
+        await speech.close()
+
+
+async def _speak_one(cfg: Config, speech: SpeechService, source: str, base_url: str | None, rate: int,
+                     fmt: str, voice: str | None) -> Done:
+    """Fetch, extract and synthesise one source into a temporary file; errors become Done.error."""
+    import tempfile
+
+    from transforms.pipeline import extract_article
+    from transforms.speech.text import speech_text
+
+    from ..errors import ProxyError
+    from .errors import CLIError
+    from .loading import load_source, offline_context
+
+    try:
+        text, url = await load_source(cfg, source, base_url)
+        article = extract_article(text, offline_context(cfg, url, "read"), cfg.modes["api"])
+        said = speech_text(article)
+        if not said.sentences:
+            return Done(source, error="no text to read on this page")
+        audio = await speech.speak(said, rate, fmt, voice=voice)
+    except CLIError as e:
+        return Done(source, error=str(e))
+    except ProxyError as e:
+        return Done(source, error=e.en)
+    except Exception as e:  # one broken page must not stop the batch
+        return Done(source, error=f"{e.__class__.__name__}: {e}")
+    handle, tmp = tempfile.mkstemp(suffix="." + fmt)
+    with open(handle, "wb") as f:
+        f.write(audio.data)
+    return Done(source, Path(tmp), said.title, audio.seconds)
+
+
+def _place(tmp: Path, target: Path) -> Path:
+    """Move the finished file into place (never a half-written file under the real name)."""
+    import os
+    import shutil
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(tmp), str(target))
+    umask = os.umask(0o022)
+    os.umask(umask)
+    os.chmod(target, 0o666 & ~umask)  # mkstemp made it private; a published file is not
+    return target
+
+
+def _write_playlist(folder: Path, results: list[Done]) -> Path:
+    """An extended M3U playlist of the files made, in the order given, UTF-8 (hence .m3u8)."""
+    lines = ["#EXTM3U"]
+    for r in results:
+        if r.path is not None and not r.error:
+            lines += [f"#EXTINF:{round(r.seconds)},{r.title.replace(chr(10), ' ')}", r.path.name]
+    path = folder / "playlist.m3u8"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path

@@ -1,0 +1,112 @@
+"""Metadata: dates, titles, the 来源/日期 line, language."""
+
+from __future__ import annotations
+
+import pytest
+from lxml import html as lxml_html
+
+from transforms.extract.byline import parse_line
+from transforms.extract.dates import parse_date
+from transforms.extract.metadata import detect_lang, read_metadata, strip_site_suffix, url_date
+from transforms.parse import parse_document
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2021-02-10", "2021-02-10"),
+    ("发布日期：2021年2月10日", "2021-02-10"),
+    ("2021/02/10 10:00", "2021-02-10T10:00"),
+    ("2021.2.3", "2021-02-03"),
+    ("发布时间：2024-05-16 10:22:33", "2024-05-16T10:22:33"),
+    ("2020-11-26T08:04:00+08:00", "2020-11-26T08:04:00"),
+    ("2021年02月10日 09时30分", "2021-02-10T09:30"),
+    ("September 25, 2025", "2025-09-25"),
+    ("15 November 2018", "2018-11-15"),
+    ("Thu, 09/25/2025 - 11:38", "2025-09-25"),
+    ("2021年13月40日", ""),  # not a date
+    ("第2021号文件", ""),
+    ("", ""),
+])
+def test_dates_in_common_forms(text: str, expected: str) -> None:
+    assert parse_date(text) == expected
+
+
+def test_compact_dates_only_when_asked() -> None:
+    assert parse_date("20210210") == ""
+    assert parse_date("20210210", compact=True) == "2021-02-10"
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("http://kjt.example.gov.cn/tzgg/202102/t20210210_123.html", "2021-02-10"),
+    ("http://www.example.gov.cn/2021-02/10/content_55.htm", "2021-02-10"),
+    ("http://www.example.gov.cn/zwgk/index.html", ""),
+])
+def test_dates_in_cms_urls(url: str, expected: str) -> None:
+    assert url_date(url) == expected
+
+
+@pytest.mark.parametrize(("title", "expected"), [
+    ("关于开展安全生产大检查的通知_通知公告_某省人民政府", "关于开展安全生产大检查的通知"),
+    ("关于开展安全生产大检查的通知 - 某省人民政府", "关于开展安全生产大检查的通知"),
+    ("关于开展安全生产大检查的通知|某省人民政府", "关于开展安全生产大检查的通知"),
+    ("新华全媒+丨积极因素不断增多——前4个月外贸向好", "新华全媒+丨积极因素不断增多——前4个月外贸向好"),
+])
+def test_site_suffix_is_stripped(title: str, expected: str) -> None:
+    assert strip_site_suffix(title) == expected
+
+
+def test_byline_fields_split_on_labels() -> None:
+    line = "发布日期：2021-02-10 来源：某省科技厅 作者：张三 浏览次数：99 字体：[大 中 小]"
+    assert parse_line(line) == {"date": "2021-02-10", "source": "某省科技厅", "author": "张三"}
+    assert parse_line("当前时间：2026年11月25日") == {}  # today's date in the header is no byline
+
+
+def meta(html: str, url: str = "https://www.example.gov.cn/a.html"):
+    return read_metadata(parse_document(html), url)
+
+
+def test_government_meta_tags_win_over_og_and_title() -> None:
+    md = meta('<html><head><title>站点首页</title><meta name="ArticleTitle" content="真正的标题">'
+              '<meta property="og:title" content="社交标题"><meta name="PubDate" content="2022-01-02 08:00">'
+              '<meta property="article:published_time" content="2020-01-01"></head><body><h1>别的</h1>'
+              '<p>发布时间：2019-09-09</p></body></html>')
+    assert md.title == "真正的标题"
+    assert md.published == "2022-01-02T08:00"
+
+
+def test_visible_heading_that_title_repeats_is_the_title() -> None:
+    md = meta("<html><head><title>我市召开全市经济工作会议_要闻动态_某市政府</title></head><body>"
+              "<div class='logo'>某市政府</div><h2 class='bt'>我市召开全市经济工作会议</h2>"
+              "<div>来源：市政府办公室　发布时间：2025年12月3日</div><p>正文……</p></body></html>")
+    assert md.title == "我市召开全市经济工作会议"
+    assert md.heading is not None and md.heading.tag == "h2"
+    assert (md.source, md.published, md.site) == ("市政府办公室", "2025-12-03", "某市政府")
+
+
+def test_headline_absent_from_a_site_name_title() -> None:
+    md = meta("<html><head><title>某县政府</title></head><body><div class='nav'><a href='/'>首页</a></div>"
+              "<td class='news_title'>某县召开防汛工作部署会议</td><p>正文</p></body></html>")
+    assert md.title == "某县召开防汛工作部署会议"
+
+
+def test_unlabelled_date_under_the_headline() -> None:
+    md = meta("<html><head><title>标题很长的一篇新闻报道_新闻</title></head><body><h1>标题很长的一篇新闻报道</h1>"
+              "<div><span>2024年05月16日 10:22</span> <span>央视新闻</span></div><p>正文</p></body></html>")
+    assert md.published == "2024-05-16T10:22"
+
+
+@pytest.mark.parametrize(("declared", "text", "expected"), [
+    ("en", "各设区市科技局，各有关高校、科研院所、企业：为深入实施创新驱动发展战略", "zh-CN"),
+    ("", "Foreign experts who intend to work in the province must obtain a permit.", "en"),
+    ("zh-CN", "Foreign experts who intend to work in the province must obtain a permit.", "en"),
+    ("zh-Hant", "為深入實施創新驅動發展戰略，現將有關事項通知如下。", "zh-Hant"),
+    ("", "", "zh-CN"),
+])
+def test_language_from_declaration_checked_against_script(declared: str, text: str, expected: str) -> None:
+    assert detect_lang(declared, text) == expected
+
+
+def test_meta_reading_does_not_change_the_tree() -> None:
+    tree = parse_document("<html><head><title>甲_乙</title></head><body><h1>甲</h1><p>来源：丙</p></body></html>")
+    before = lxml_html.tostring(tree)
+    read_metadata(tree, "https://x.gov.cn/")
+    assert lxml_html.tostring(tree) == before

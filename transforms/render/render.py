@@ -1,0 +1,203 @@
+"""Mode layouts: the Article rendered through jinja2 templates (autoescaped; content is already sanitised).
+
+read, elder, a11y and text share one page template (`article.html`); what differs is the CSS scale set by
+the `mode-*` class, the toolbar (full in a11y and orig, reduced elsewhere) and, for text, a linearised body.
+orig injects the toolbar into the cleaned upstream document."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import quote
+
+import jinja2
+from lxml import html as lxml_html
+
+from ..article import Article
+from ..context import FONT_STEPS, MODES, THEMES, Context
+from ..parse import serialise
+from ..registry import Page, transform
+from .layout import prepare_content
+from .ui_text import ui_strings
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+ASSETS = Path(__file__).resolve().parent / "assets"  # served by the proxy as /static/<name>
+VIEW_MODES = ("elder", "a11y", "read", "text", "orig")  # order of the mode switch
+
+
+@dataclass(frozen=True)
+class Tool:
+    """One toolbar control: its action name, label key, shortcut (KeyboardEvent.code) and whether it toggles."""
+
+    action: str
+    label: str
+    code: str
+    keys: str  # as shown to people and in aria-keyshortcuts
+    toggle: bool = False
+
+
+TOOLS = (
+    Tool("sound", "tb_sound", "KeyV", "Alt+V", True),
+    Tool("rate", "tb_rate", "KeyS", "Alt+S"),
+    Tool("point", "tb_point", "KeyP", "Alt+P", True),
+    Tool("read", "tb_read", "KeyX", "Alt+X", True),
+    Tool("bigger", "tb_bigger", "ArrowUp", "Alt+ArrowUp"),
+    Tool("smaller", "tb_smaller", "ArrowDown", "Alt+ArrowDown"),
+    Tool("theme", "tb_theme", "Backquote", "Alt+`"),
+    Tool("cursor", "tb_cursor", "KeyM", "Alt+M", True),
+    Tool("cross", "tb_cross", "KeyC", "Alt+C", True),
+    Tool("caption", "tb_caption", "KeyB", "Alt+B", True),
+    Tool("textonly", "tb_textonly", "KeyT", "Alt+T", True),
+    Tool("reset", "tb_reset", "KeyR", "Alt+R"),
+    Tool("help", "tb_help", "Slash", "Alt+/"),
+)
+REDUCED = ("read", "bigger", "smaller", "theme", "help")  # 长辈版, reader view, text: no clutter
+FULL_TOOLBAR_MODES = ("a11y", "orig")
+# region jumps: shortcuts without a button, listed in the help dialog
+JUMPS = (("nav", "key_nav", "Digit1", "Alt+1"), ("main", "key_main", "Digit2", "Alt+2"))
+READER_STRINGS = ("on", "off", "font_size", "reset_done", "reading_start", "reading_stop", "reading_end",
+                  "no_voice", "nav_missing", "image")
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=jinja2.select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def toolbar_vars(ctx: Context) -> dict[str, object]:
+    """What the toolbar partial needs: its controls, the shortcut list and the strings the script speaks."""
+    t = ui_strings(ctx.ui_lang)
+    full = ctx.mode in FULL_TOOLBAR_MODES
+    tools = [tool for tool in TOOLS if full or tool.action in REDUCED]
+    script_strings = {k: t[k] for k in READER_STRINGS}
+    script_strings.update({f"theme_{name}": t[f"theme_{name}"] for name in THEMES})
+    script_strings.update({f"rate_{i}": t[f"rate_{i}"] for i in range(5)})
+    script_strings.update({tool.label: t[tool.label] for tool in TOOLS})
+    return {
+        "tools": tools,
+        "all_tools": TOOLS,
+        "jumps": JUMPS,
+        "toolbar_full": full,
+        "script_strings": script_strings,
+        "themes": THEMES,
+        "font_steps": FONT_STEPS,
+        "settings_href": "/settings?back=" + quote(ctx.proxy_url(ctx.url, ctx.mode), safe="") if ctx.url else "/settings",
+    }
+
+
+def page_vars(ctx: Context, article: Article | None) -> dict[str, object]:
+    s = ctx.settings
+    t = ui_strings(ctx.ui_lang)
+    variables: dict[str, object] = {
+        "ctx": ctx,
+        "mode": ctx.mode,
+        "settings": s,
+        "font_percent": FONT_STEPS[max(0, min(s.font_step, len(FONT_STEPS) - 1))],
+        "t": t,
+        "article": article,
+        "original_url": ctx.url,
+        "audio_src": _audio_src(ctx.audio_url),
+        "toolbar": True,
+    }
+    variables.update(toolbar_vars(ctx))
+    if article is not None:
+        content, toc = prepare_content(article.content_html, text_length=len(article.text),
+                                       table_label=t["table"], image_word=t["image"], text_mode=ctx.mode == "text")
+        variables["content"] = content
+        variables["toc"] = toc
+        variables["mode_links"] = [(m, t[f"mode_{m}"], ctx.proxy_url(ctx.url, m), m == ctx.mode)
+                                   for m in VIEW_MODES if m in MODES]
+    return variables
+
+
+def _audio_src(audio_url: str) -> str:
+    if not audio_url:
+        return ""
+    return audio_url if "format=" in audio_url else audio_url + ("&" if "?" in audio_url else "?") + "format=mp3"
+
+
+def render_template(name: str, **variables: object) -> str:
+    return environment().get_template(name).render(**variables)
+
+
+def _render_mode(page: Page, ctx: Context) -> Page:
+    article = page.article or Article(url=ctx.url, extraction="fallback")
+    page.output = render_template("article.html", **page_vars(ctx, article))
+    page.media_type = "text/html"
+    return page
+
+
+for _mode in ("read", "elder", "a11y", "text"):
+    transform(f"render_{_mode}")(_render_mode)
+
+
+@transform("render_orig")
+def render_orig(page: Page, ctx: Context) -> Page:
+    """The cleaned original with our stylesheet, toolbar and skip link added, and its content inside a
+    `main` landmark (the skip link's target) when the page has none."""
+    tree = page.tree
+    head = tree.find("head")
+    if head is None:
+        head = lxml_html.Element("head")
+        tree.insert(0, head)
+    body = tree.find("body")
+    if body is None:
+        body = lxml_html.Element("body")
+        tree.append(body)
+    if not tree.get("lang"):
+        tree.set("lang", "zh-CN")
+    s = ctx.settings
+    classes = f"mode-orig theme-{s.theme} font-{s.font_step} spacing-{s.line_spacing}"
+    tree.set("class", f"{tree.get('class', '')} {classes}".strip())
+    tree.set("data-mode", "orig")
+    main = _ensure_main(body)
+    main_id = main.get("id", "")
+    _ensure_h1(tree, body, main)
+    for img in body.iter("img"):
+        if img.get("alt") is None:
+            img.set("alt", "")
+    variables = page_vars(ctx, None) | {"main_id": main_id}
+    for el in lxml_html.fragments_fromstring(render_template("orig_inject_head.html", **variables)):
+        head.append(el)
+    for i, el in enumerate(lxml_html.fragments_fromstring(render_template("orig_inject_body.html", **variables))):
+        body.insert(i, el)
+    page.output = "<!DOCTYPE html>\n" + serialise(tree)
+    return page
+
+
+def _ensure_h1(tree: lxml_html.HtmlElement, body: lxml_html.HtmlElement, main: lxml_html.HtmlElement) -> None:
+    """A page without an h1 gets one (visually hidden) from its title, so headings navigation has a top."""
+    if body.xpath(".//h1"):
+        return
+    title = tree.findtext(".//title") or ""
+    meta = tree.xpath("string(//meta[@name='ArticleTitle']/@content)")
+    text = (meta or title).strip()
+    if not text:
+        return
+    h1 = lxml_html.Element("h1", {"class": "visually-hidden"})
+    h1.text = text
+    main.insert(0, h1)
+    h1.tail, main.text = main.text, None
+
+
+def _ensure_main(body: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
+    """The page's main landmark, with an id for the skip link; made if missing (the whole original body goes
+    inside it). Handed on as the element: the upstream id may hold any character, so it is never looked up."""
+    found = body.xpath(".//main | .//*[@role='main']")
+    if found:
+        main = found[0]
+        if not main.get("id"):
+            main.set("id", "a11y-main")
+        return main
+    main = lxml_html.Element("main", {"id": "a11y-main", "tabindex": "-1"})
+    main.text, body.text = body.text, None
+    for child in list(body):
+        main.append(child)
+    body.append(main)
+    return main

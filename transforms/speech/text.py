@@ -1,0 +1,329 @@
+"""Article → what the audio says, as numbered sentences: the title, 来源 and date as one sentence, then the body
+paragraph by paragraph, tables read row by row with their headers, images announced by their alt text.
+
+Each sentence keeps its written form (shown in the 大字幕 caption bar, highlighted by 连读) and its spoken form
+(digits as words, for the voice). Built from the sanitised `content_html` rather than `Article.text`, because
+the text has lost which lines were table headers and what the images showed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from lxml import html as lxml_html
+
+from ..article import Article
+from .normalise import normalise
+from .split import split_sentences
+
+HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+BLOCKS = HEADINGS | {"p", "li", "dt", "dd", "blockquote", "pre", "address", "summary", "caption", "figcaption",
+                     "div", "section", "article", "ul", "ol", "dl", "figure", "header", "footer", "aside", "main",
+                     "nav", "details", "center", "hr", "table"}
+TEXT_BLOCKS = HEADINGS | {"p", "li", "dt", "dd", "pre", "address", "summary", "figcaption", "caption"}
+SKIP = {"script", "style", "noscript", "template", "button", "select", "textarea", "audio", "video", "svg"}
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9'’.\-/ ]*[A-Za-z0-9]|[A-Za-z]")
+CJK_RUN = re.compile(rf"[{CJK}][{CJK}\s，。、；：！？“”（）《》…—]*")
+LABELS = {
+    "zh": {"source": "来源：{}", "date": "发布日期：{}", "image": "图片：{}", "table": "表格：{}", "table_plain": "表格",
+           "attachments": "附件：{}", "sep": "，", "end": "。", "list_sep": "；", "pair": "{}：{}"},
+    "en": {"source": "Source: {}", "date": "Published: {}", "image": "Image: {}", "table": "Table: {}",
+           "table_plain": "Table", "attachments": "Attachments: {}", "sep": ", ", "end": ".", "list_sep": "; ",
+           "pair": "{}: {}"},
+}
+CHINESE_VOICES = ("zh", "yue")
+DOC_EXTENSION = re.compile(r"\.(pdf|docx?|xlsx?|et|wps|ofd|pptx?|zip|rar|7z|txt|csv)$", re.I)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    text: str  # as written: the caption
+    spoken: str  # what the voice is given
+    paragraph: int
+
+
+@dataclass
+class SpeechText:
+    lang: str  # voice language: "zh", "en", "yue", or whatever the page declared
+    title: str
+    sentences: list[Sentence] = field(default_factory=list)
+
+    @property
+    def chars(self) -> int:
+        return sum(len(s.spoken) for s in self.sentences)
+
+    def digest(self) -> str:
+        """Identifies what is said, not where it came from: two pages with the same words share audio."""
+        h = hashlib.sha256(self.lang.encode())
+        for s in self.sentences:
+            h.update(f"\x00{s.paragraph}\x01{s.spoken}".encode())
+        return h.hexdigest()[:32]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"lang": self.lang, "title": self.title, "sentences": [asdict(s) for s in self.sentences]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SpeechText:
+        return cls(data["lang"], data["title"], [Sentence(**s) for s in data["sentences"]])
+
+
+def voice_lang(tag: str) -> str:
+    """The voice-map key for a page's language tag: zh-CN → zh, en-GB → en, zh-yue / yue-HK → yue."""
+    tag = (tag or "zh").strip().lower().replace("_", "-")
+    if tag.startswith("yue") or tag in ("zh-yue", "zh-hk-yue"):
+        return "yue"
+    return tag.split("-")[0] or "zh"
+
+
+def speech_text(article: Article) -> SpeechText:
+    lang = voice_lang(article.lang)
+    labels = LABELS["zh" if lang in CHINESE_VOICES else "en"]
+    paragraphs = [article.title.strip()] if article.title.strip() else []
+    meta = _meta_sentence(article, labels)
+    if meta:
+        paragraphs.append(meta)
+    body = html_paragraphs(article.content_html, labels) if article.content_html.strip() else \
+        [p for p in article.text.split("\n\n")]
+    paragraphs.extend(body)
+    if article.attachments:
+        names = [DOC_EXTENSION.sub("", a.name.strip()) for a in article.attachments]
+        paragraphs.append(labels["attachments"].format("\n".join(names)))
+    out = SpeechText(lang, article.title.strip())
+    say = normalise if lang in CHINESE_VOICES else (lambda s: s)
+    for n, para in enumerate(p for p in paragraphs if p.strip()):
+        for sentence in split_sentences(para):
+            out.sentences.append(Sentence(sentence, say(sentence), n))
+    return out
+
+
+def _meta_sentence(article: Article, labels: dict[str, str]) -> str:
+    parts = []
+    if article.source.strip():
+        parts.append(labels["source"].format(article.source.strip()))
+    day = _written_date(article.published, labels is LABELS["zh"])
+    if day:
+        parts.append(labels["date"].format(day))
+    return labels["sep"].join(parts) + labels["end"] if parts else ""
+
+
+def _written_date(iso: str, chinese: bool) -> str:
+    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", iso or "")
+    if not m:
+        return ""
+    y, mo, d = m[1], int(m[2]), int(m[3])
+    return f"{y}年{mo}月{d}日" if chinese else f"{y}-{m[2]}-{m[3]}"
+
+
+def html_paragraphs(content_html: str, labels: dict[str, str] = LABELS["zh"]) -> list[str]:
+    """Paragraphs to read from a sanitised article fragment."""
+    try:
+        root = lxml_html.fragment_fromstring(content_html, create_parent="div")
+    except (ValueError, lxml_html.etree.ParserError):
+        return []
+    out: list[str] = []
+    _walk(root, out, labels)
+    return [p for p in out if p.strip()]
+
+
+def _clean(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _inline_text(el: lxml_html.HtmlElement) -> str:
+    """Text of an element without its nested lists and tables (those are read on their own)."""
+    parts = [el.text or ""]
+    for child in el:
+        if isinstance(child.tag, str) and child.tag not in SKIP | {"ul", "ol", "table", "img"}:
+            parts.append(_inline_text(child))
+        elif child.tag == "br":
+            parts.append("\n")
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _walk(el: lxml_html.HtmlElement, out: list[str], labels: dict[str, str]) -> None:
+    buffer: list[str] = [el.text or ""]
+
+    def flush() -> None:
+        text = "".join(buffer)
+        out.extend(line for line in (_clean(x) for x in text.split("\n")) if line)
+        buffer.clear()
+
+    ordinal = 0
+    for child in el:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag in SKIP or not tag:
+            buffer.append(child.tail or "")
+            continue
+        if tag == "br":
+            buffer.append("\n")
+        elif tag == "img":
+            flush()
+            _image(child, out, labels)
+        elif tag == "table":
+            flush()
+            out.extend(table_paragraphs(child, labels))
+        elif tag in TEXT_BLOCKS:
+            flush()
+            text = _inline_text(child)
+            if tag == "li" and el.tag == "ol":
+                ordinal += 1
+                text = text if re.match(r"\s*[\d（(]", text) else f"{ordinal}. {text}"
+            out.extend(line for line in (_clean(x) for x in text.split("\n")) if line)
+            for sub in child.iter("ul", "ol", "table", "img"):
+                if sub.getparent() is not None and not _inside(sub, ("ul", "ol", "table"), child):
+                    _walk_one(sub, out, labels)
+        elif tag == "figure":
+            flush()
+            _figure(child, out, labels)
+        elif tag in BLOCKS:
+            flush()
+            _walk(child, out, labels)
+        else:
+            buffer.append(_inline_text(child))
+            for img in child.iter("img"):
+                flush()
+                _image(img, out, labels)
+        buffer.append(child.tail or "")
+    flush()
+
+
+def _inside(el: lxml_html.HtmlElement, tags: tuple[str, ...], stop: lxml_html.HtmlElement) -> bool:
+    """Whether `el` is nested in one of `tags` below `stop` (so its outer list or table reads it)."""
+    parent = el.getparent()
+    while parent is not None and parent is not stop:
+        if parent.tag in tags:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _walk_one(el: lxml_html.HtmlElement, out: list[str], labels: dict[str, str]) -> None:
+    if el.tag == "img":
+        _image(el, out, labels)
+    elif el.tag == "table":
+        out.extend(table_paragraphs(el, labels))
+    else:
+        _walk(el, out, labels)
+
+
+def _image(img: lxml_html.HtmlElement, out: list[str], labels: dict[str, str], caption: str = "") -> None:
+    alt = _clean(img.get("alt", ""))
+    if alt:
+        out.append(labels["image"].format(alt) + ("" if alt[-1] in "。.!！?？" else labels["end"]))
+    if caption and caption not in alt:
+        out.append(caption)
+
+
+def _figure(fig: lxml_html.HtmlElement, out: list[str], labels: dict[str, str]) -> None:
+    cap = fig.find(".//figcaption")
+    caption = _clean(_inline_text(cap)) if cap is not None else ""
+    imgs = list(fig.iter("img"))
+    for i, img in enumerate(imgs):
+        _image(img, out, labels, caption if i == len(imgs) - 1 else "")
+    if not imgs and caption:
+        out.append(caption)
+    for table in fig.iter("table"):
+        out.extend(table_paragraphs(table, labels))
+
+
+def _grid(table: lxml_html.HtmlElement) -> tuple[list[list[str]], list[bool]]:
+    """Cell texts laid on a grid (colspan and rowspan repeated), and whether each row is a header row."""
+    rows = [tr for tr in table.iter("tr") if not _inside(tr, ("table",), table)]
+    grid: list[list[str]] = []
+    header: list[bool] = []
+    carry: dict[int, tuple[str, int]] = {}  # column -> (text, rows still to fill)
+    for tr in rows:
+        row: list[str] = []
+        cells = [c for c in tr if c.tag in ("td", "th")]
+        col = 0
+        for cell in cells:
+            while col in carry:
+                text, left = carry[col]
+                row.append(text)
+                carry[col] = (text, left - 1)
+                if left - 1 == 0:
+                    del carry[col]
+                col += 1
+            text = _clean(_inline_text(cell))
+            span = min(_int(cell.get("colspan")), 50)
+            down = min(_int(cell.get("rowspan")), 500)
+            for _ in range(span):
+                if down > 1:
+                    carry[col] = (text, down - 1)
+                row.append(text)
+                col += 1
+        while col in carry:
+            text, left = carry.pop(col)
+            row.append(text)
+            if left > 1:
+                carry[col] = (text, left - 1)
+            col += 1
+        in_head = tr.getparent() is not None and tr.getparent().tag == "thead"
+        grid.append(row)
+        header.append(in_head or (bool(cells) and all(c.tag == "th" for c in cells)))
+    return grid, header
+
+
+def _int(value: str | None) -> int:
+    try:
+        return max(1, int(value or 1))
+    except ValueError:
+        return 1
+
+
+def _join_header(upper: str, lower: str) -> str:
+    """Two header rows over one column: 成交额 + 今年 → 成交额 今年; a cell spanning both rows once."""
+    return upper if not lower or lower == upper else f"{upper} {lower}" if upper else lower
+
+
+def table_paragraphs(table: lxml_html.HtmlElement, labels: dict[str, str] = LABELS["zh"]) -> list[str]:
+    """A table read row by row, each value after its column header: 市州：东湖市，合同数（项）：4200。"""
+    cap = table.find("caption")
+    caption = _clean(_inline_text(cap)) if cap is not None else ""
+    out = [labels["table"].format(caption) + labels["end"] if caption else labels["table_plain"] + labels["end"]]
+    grid, is_header = _grid(table)
+    headers: list[str] = []
+    for row, head in zip(grid, is_header, strict=True):
+        if head:
+            headers = [_join_header(a, b) for a, b in
+                       zip(headers + [""] * (len(row) - len(headers)), row, strict=False)] if headers else row
+            continue
+        said = []
+        for i, value in enumerate(row):
+            name = headers[i] if i < len(headers) else ""
+            if not value or (i > 0 and value == row[i - 1] and name == (headers[i - 1] if i - 1 < len(headers) else "")):
+                continue
+            said.append(labels["pair"].format(name, value) if name and name != value else value)
+        if said:
+            out.append(labels["sep"].join(said) + labels["end"])
+    return out
+
+
+def runs(spoken: str, lang: str) -> list[tuple[str, str]]:
+    """Split a spoken sentence into (language, text) runs: Latin words inside Chinese go to the English voice
+    (the Mandarin voice reads Latin as pinyin), Chinese inside English to the Chinese voice."""
+    if lang in CHINESE_VOICES:
+        pattern, other = LATIN_RUN, "en"
+    else:
+        pattern, other = CJK_RUN, "zh"
+    out: list[tuple[str, str]] = []
+    pos = 0
+    for m in pattern.finditer(spoken):
+        out.append((lang, spoken[pos:m.start()]))
+        out.append((other, m[0]))
+        pos = m.end()
+    out.append((lang, spoken[pos:]))
+    merged: list[tuple[str, str]] = []
+    for voice, text in out:
+        if not any(c.isalnum() for c in text):
+            continue  # punctuation alone says nothing
+        if merged and merged[-1][0] == voice:
+            merged[-1] = (voice, merged[-1][1] + text)
+        else:
+            merged.append((voice, text.strip()))
+    return merged
