@@ -41,10 +41,10 @@ def _new_worker() -> cf.ProcessPoolExecutor:
     return cf.ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker)
 
 
-def _kill(worker: cf.ProcessPoolExecutor) -> None:
+def _kill(worker: cf.ProcessPoolExecutor, wait: bool = False) -> None:
     for proc in list((getattr(worker, "_processes", None) or {}).values()):
         proc.kill()
-    worker.shutdown(wait=False, cancel_futures=True)
+    worker.shutdown(wait=wait, cancel_futures=True)
 
 
 class RenderPool:
@@ -52,6 +52,7 @@ class RenderPool:
         self.workers = workers or os.cpu_count() or 1
         self.timeout = timeout
         self._idle = [_new_worker() for _ in range(self.workers)]
+        self._all = set(self._idle)  # idle and busy: what close() must stop
         # no one client may hold every worker: one stays free for everybody else's next page
         self._slots = FairLimiter(self.workers, per_client=max(1, self.workers - 1))
 
@@ -90,14 +91,19 @@ class RenderPool:
             _kill(worker)  # the client went away: its page must not keep a worker busy
             raise
 
-    @staticmethod
-    def _replace(worker: cf.ProcessPoolExecutor) -> cf.ProcessPoolExecutor:
+    def _replace(self, worker: cf.ProcessPoolExecutor) -> cf.ProcessPoolExecutor:
         _kill(worker)
-        return _new_worker()
+        self._all.discard(worker)
+        fresh = _new_worker()
+        self._all.add(fresh)
+        return fresh
 
     def close(self) -> None:
-        for worker in self._idle:
-            _kill(worker)
+        """Every worker killed and its executor's thread joined (quick: its process is gone), so that none
+        is left for the interpreter's exit hook to wake through a closed pipe."""
+        for worker in self._all:
+            _kill(worker, wait=True)
+        self._all.clear()
         self._idle.clear()
 
 
