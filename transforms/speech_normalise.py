@@ -161,7 +161,7 @@ def _date(y: str, m: str, d: str | None) -> str | None:
 
 
 def _time(h: str, mi: str, s: str | None = None) -> str:
-    out = f"{_small(h)}点"
+    out = "两点" if int(h) == 2 else f"{_small(h)}点"  # 2:00 is 两点, as people say it
     if int(mi) or (s and int(s)):
         out += ("零" if mi.startswith("0") and int(mi) else "") + f"{_small(mi)}分"
     if s and int(s):
@@ -325,6 +325,12 @@ def _unit(m: re.Match[str]) -> str:
     return sign + number(m["n"]) + (m["mag"] or "") + unit
 
 
+def _currency(m: re.Match[str]) -> str:
+    """¥2.5万 → 二点五万元; ￥1,234.00元 → 一千二百三十四元 (元 once)."""
+    said = number(m["n"]) + m["mag"]
+    return said if m.string.startswith("元", m.end()) else said + CURRENCY[m["c"]]
+
+
 def _fraction(m: re.Match[str]) -> str:
     return f"{number(m['b'])}{m['mag'] or ''}分之{number(m['a'])}"
 
@@ -404,7 +410,7 @@ PRE = str.maketrans(  # full-width Latin, digits and signs to ASCII (NFKC), odd 
     {**{chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F) if chr(c) not in "，：；！？（）～"},
      "\u3000": " ", "\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ", "\u200b": "", "\u200c": "",
      "\u200d": "", "\ufeff": "", "\u00ad": "", "−": "-", "‐": "-", "‑": "-", "﹣": "-", "〜": "～", "∕": "/",
-     "⁄": "/", "µ": "μ", "・": "·", "‧": "·", "﹐": "，", "﹔": "；", "﹕": "：", "﹖": "？", "﹗": "！", "ℓ": "L",
+     "⁄": "/", "µ": "μ", **{chr(0x2080 + i): str(i) for i in range(10)}, "・": "·", "‧": "·", "﹐": "，", "﹔": "；", "﹕": "：", "﹖": "？", "﹗": "！", "ℓ": "L",
      "㎡": "m²", "㎥": "m³", "㎞": "km", "㎏": "kg", "㎎": "mg", "㎝": "cm", "㎜": "mm", "㏄": "mL",
      "㎖": "mL", "㎘": "kL", "㎗": "dL", "㎐": "Hz", "㎑": "kHz", "㎒": "MHz", "㎓": "GHz", "㎾": "kW", "㎿": "MW",
      "㎸": "kV", "㎹": "MV", "㎪": "kPa", "㎫": "MPa", "㏈": "dB", "㏊": "ha", "㎍": "μg", "㎛": "μm"})
@@ -473,7 +479,7 @@ def _phones() -> list[Rule]:
         Rule("phone", R(r"(?:\+|00)\s?86[\s\-－]*(1[3-9]\d)[\s\-－]?(\d{4})[\s\-－]?(\d{4})(?!\d)"),
              lambda m: "加八六，" + _phone(m[1], m[2], m[3]), DIGIT),
         Rule("phone", R(rf"(?P<word>{_w('phone_word')})(?P<sep>[：:]?\s*|为|是)"
-                        rf"(?P<value>\d{{2,4}}(?:\s*{DASH}\s*\d{{2,8}}){{1,3}}|\d{{3,12}})"
+                        rf"(?P<value>\d{{2,5}}(?:\s*{DASH}\s*\d{{1,8}}){{1,3}}|\d{{3,12}})"
                         rf"(?:\s*(?:转|分机)\s*(?P<ext>\d{{1,6}}))?(?![\d{DASH_CHARS}])(?!\s\d)"
                         rf"(?!\s*{COLON}\s*\d)(?!\s*(?:{amount_after}))"), _phone_word_value, DIGIT),
         Rule("phone", R(rf"[（(](?P<area>0\d{{2,3}})[)）]\s*{DASH}?\s*(?P<local>\d{{7,8}})"
@@ -509,6 +515,9 @@ def _dates() -> list[Rule]:
         Rule("year", R(rf"(?<![\d.])(\d{{4}})\s*{DASH}\s*(\d{{4}})(?=\s*(?:{year_after}))"),
              lambda m: f"{digits(m[1])}至{digits(m[2])}", DIGIT),
         Rule("year", R(r"[〔\[【(（](\d{4})[〕\]】)）]"), lambda m: m[0][0] + digits(m[1]) + m[0][-1], DIGIT),
+        Rule("year", R(rf"(?<![\d.,])(?:19|20)\d{{2}}(?![\d.,])(?=[{CJK}])"
+                       rf"(?!\s*(?:{_w('amount_after')}|{_w('liang_before')}|{_w('counter_after')}))"),
+             lambda m: digits(m[0]), DIGIT),
         Rule("year", R(rf"(?<![\d.])(\d{{4}})(?=\s*(?:{year_after}))(?!\s*年级)"), lambda m: digits(m[1]), DIGIT),
         Rule("year", R(rf"(?<=[{CN_DIGITS}○])[○OoΟ](?=[{CN_DIGITS}○OoΟ]*[年{CN_DIGITS}])"), "零", R("[○OoΟ]")),
         Rule("zeropad", R(r"(?<![\d.])(\d{1,2})\s*([时点])\s*00\s*分"), lambda m: _small(m[1]) + m[2], DIGIT),
@@ -526,7 +535,7 @@ def _times_and_ranges() -> list[Rule]:
         Rule("time", R(rf"(?<![\d.])(?<!\d{COLON})(?P<a>{chain})(?![\d:：∶])"
                        rf"(?:\s*(?:{DASH}|至|到)\s*(?P<b>{time_chain})(?![\d:：∶]))?"
                        rf"(?!\s*(?:{_w('chain_not_before')}))"), _colon_chain, R(COLON)),
-        Rule("range", R(rf"(?<=[日月号时点分秒周天年])\s*{DASH}\s*(?=\d|[早晚]|上午|下午|中午|次日|周)"), "至"),
+        Rule("range", R(rf"(?<=[日月号时点分秒周天年])\s*{DASH}\s*(?=\d|[{CN_DIGITS}早晚]|上午|下午|中午|次日|周)"), "至"),
         Rule("temperature", R(rf"(?:(?<![0-9A-Za-z.])(?P<na>-))?(?P<a>{NUM})\s*(?:℃|°C|℉)?\s*(?:{DASH}|至|到)\s*"
                               rf"(?P<nb>-)?(?P<b>{NUM})\s*(?P<u>℃|°C|℉)"), _temperature_range, R("[℃℉°]")),
         Rule("percent", R(rf"(?P<a>{NUM})\s*(?P<sym>[%‰])?\s*{DASH}\s*(?P<b>{NUM})\s*(?P=sym)"), _percent_range,
@@ -543,7 +552,7 @@ def _measures() -> list[Rule]:
     return [
         Rule("fraction", R(r"(?<![\d/])(?P<a>\d+)/(?P<b>\d+)(?P<mag>[万亿])?(?![\d/])"), _fraction, R("/")),
         Rule("currency", R(rf"(?P<c>[¥￥$€£])\s?(?P<n>{NUM})(?P<mag>[万亿]?)"),
-             lambda m: number(m["n"]) + m["mag"] + CURRENCY[m["c"]], R("[¥￥$€£]")),
+             _currency, R("[¥￥$€£]")),
         Rule("unit", R(rf"(?P<neg>(?<![0-9A-Za-z.])-)?(?P<n>{NUM})\s?(?P<mag>[万亿])?(?P<u>{unit})"
                        r"(?![A-Za-z0-9²³])"), _unit, DIGIT),
         Rule("unit", R(rf"(?<=[万亿])(?P<u>{unit})(?![A-Za-z0-9²³])"), lambda m: _unit_said(m["u"]), LATIN),
@@ -560,7 +569,7 @@ def _measures() -> list[Rule]:
 def _amounts() -> list[Rule]:
     """Every other number is an amount (第3 → 第三, 1040.5 → 一千零四十点五); 2 is 两 where people say it."""
     return [
-        Rule("number", R(rf"(?<![\d.第])2(?![\d.])(?=\s*(?:{_w('liang_before')}))(?!年级)"), "两", DIGIT),
+        Rule("number", R(rf"(?<![\d.第、])2(?![\d.])(?=\s*(?:{_w('liang_before')}))(?!年级)"), "两", DIGIT),
         Rule("number", R(NUM), lambda m: number(m[0]), DIGIT),
     ]
 
