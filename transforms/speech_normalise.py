@@ -18,8 +18,10 @@ Decisions a reader hears:
   配比 ...) stands next to it; anything else (1:1, 3:2, 7.6:44.8:47.6) is a ratio read with 比;
 - phone numbers and service numbers to dial (12345, 110 after 拨打, 110、119、120) are read digit by digit with
   1 as 幺; codes (邮编, 统一社会信用代码, 身份证号) digit by digit with 1 as 一; 文号 numbers stay amounts;
-- capitals (GDP, APP) are spelt letter by letter for the English voice; digits next to letters become Chinese
-  numbers (PM2.5 → P M二点五, 5G → 五G, C919 → C九一九).
+- Latin words go to the English voice as written, and it spells capitals (GDP, WTO); the acronyms it would say
+  as a word though Chinese readers spell them (APP "ap", ICP "ikp", ETC "etcetera") are listed in
+  speech_latin.tsv and given as A.P.P, which it spells; letters in codes and addresses likewise (M.A, k.j.t).
+  Digits next to letters become Chinese numbers (PM2.5 → PM二点五, 5G → 五G, C919 → C九一九).
 """
 
 from __future__ import annotations
@@ -138,9 +140,14 @@ def _small(s: str) -> str:
     return cn2an.an2cn(str(int(s)))
 
 
+def letters(word: str) -> str:
+    """Letters the English voice spells: A.P.P (espeak-ng says "ap" for APP, "uh" for a lone a between letters)."""
+    return ".".join(word)
+
+
 def _code(value: str) -> str:
     """A code read out: digits one by one, letters spelt for the English voice, 杠 for a dash."""
-    value = re.sub(r"[A-Za-z]+", lambda m: " " + " ".join(m[0].upper()) + " ", value)
+    value = re.sub(r"[A-Za-z]+", lambda m: f" {letters(m[0].upper())} ", value)
     said = digits(value).translate(str.maketrans({"-": "杠", "－": "杠", "—": "杠", "/": "斜杠", "_": " ",
                                                    "*": "星", "＊": "星"}))
     return re.sub(r"\s+", " ", said).strip()
@@ -339,14 +346,8 @@ def _fraction(m: re.Match[str]) -> str:
 
 
 def _latin_word(m: re.Match[str]) -> str:
-    """Capitals spelt for the English voice (GDP → G D P); listed words as the table says; others as they are."""
-    word = m[0]
-    table = latin_words()
-    if word in table:
-        return table[word]
-    if word.isupper() and 2 <= len(word) <= 5 and "-" not in word:
-        return " ".join(word)
-    return word
+    """A listed acronym spelt (APP → A.P.P), every other Latin word as written: the English voice spells GDP."""
+    return latin_words().get(m[0], m[0])
 
 
 # -- the last pass --------------------------------------------------------------------------------------------
@@ -378,17 +379,17 @@ def _roman_ascii(m: re.Match[str]) -> str:
 
 
 def _spell(s: str) -> str:
-    """An address letter by letter for the English voice, separators in Chinese."""
+    """An address letter by letter for the English voice (k.j.t), digits and separators in Chinese."""
     said = {"@": " 艾特 ", ".": " 点 ", "_": " 下划线 ", "-": " 杠 ", "/": " 斜杠 ", ":": " 冒号 ", "%": " 百分号 ",
             "+": " 加 "}
     out = []
-    for c in s:
-        if c.isdigit():
-            out.append(DIGITS[int(c)])
-        elif c.isascii() and c.isalpha():
-            out.append(f" {c.lower()} ")
+    for part in re.findall(r"[A-Za-z]+|.", s):
+        if part[0].isascii() and part[0].isalpha():
+            out.append(f" {letters(part.lower())} ")
+        elif part.isdigit():
+            out.append(DIGITS[int(part)])
         else:
-            out.append(said.get(c, c))
+            out.append(said.get(part, part))
     return re.sub(r"\s+", " ", "".join(out)).strip()
 
 

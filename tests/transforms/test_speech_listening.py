@@ -11,8 +11,11 @@ to the English voice). Each Mandarin run must pass two checks:
   code-point reading (an unknown character comes out as "@:44_|'@r51_|j'i55_|…", the digits of its code point
   after the marker `@:`), and at least one syllable (a tone number) per ideograph, so no character is silent.
 
-The English runs must be plain words or spelt letters ("G D P", "Wi-Fi"): no symbol for the English voice
-either. A self-test proves the check catches the leaks this project has had (微克/立方米, 增长5%, Ⅱ类, ①, ＧＤＰ).
+The English runs must be plain words or spelt letters ("GDP", "A.P.P", "Wi-Fi"): no symbol for the English voice
+either, and every word in capitals must be heard letter by letter: the English voice's phonemes for it
+(speech.voices.en) must be those of its letters (GDP as G.D.P; APP, which it says "ap", fails until
+transforms/data/speech_latin.tsv spells it). A self-test proves the check catches the leaks this project has
+had (微克/立方米, 增长5%, Ⅱ类, ①, ＧＤＰ, APP).
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ import yaml
 
 from transforms.context import Context
 from transforms.pipeline import extract_article
-from transforms.speech_normalise import SAFE_PUNCT, normalise
+from transforms.speech_normalise import SAFE_PUNCT, latin_words, letters, normalise
 from transforms.speech_text import CHINESE_VOICES, runs, speech_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -38,25 +41,33 @@ CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 IDEOGRAPH = re.compile(f"[{CJK}〇]")
 UNSAFE = re.compile(f"[^{CJK}{re.escape(SAFE_PUNCT)}\\s]")
 ENGLISH_RUN = re.compile(r"[A-Za-z]+(?:[ '’.\-][A-Za-z]+)*")
-SENTINEL = "乒乓乒乓乒乓"  # a line that never occurs in normalised text, between runs in one espeak-ng process
+SENTINELS = {"zh": "乒乓乒乓乒乓", "en": "Xylophone xylophone"}  # lines between texts in one espeak-ng process
+CAPITALS = re.compile(r"(?<![A-Za-z.])[A-Z]{2,}(?![A-Za-z.])")
+STRESS = re.compile(r"[',;_\s-]")
 
 pytestmark = [pytest.mark.speech,
               pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")]
 
 
-def voice() -> str:
-    """The Mandarin voice the speech service uses (config.yaml speech.voices.zh)."""
-    return yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))["speech"]["voices"]["zh"]
+def voice(lang: str = "zh") -> str:
+    """The voice the speech service uses for a language (config.yaml speech.voices)."""
+    return yaml.safe_load((ROOT / "config.yaml").read_text(encoding="utf-8"))["speech"]["voices"][lang]
 
 
-def phonemes(texts: list[str]) -> list[str]:
-    """espeak-ng's phoneme mnemonics (-x) for each text, from one process."""
-    feed = "".join(f"{t}。\n{SENTINEL}。\n" for t in texts)
-    done = subprocess.run(["espeak-ng", "-q", "-x", "-v", voice()], input=feed, capture_output=True, text=True,
+def espeak(text: str, lang: str) -> str:
+    done = subprocess.run(["espeak-ng", "-q", "-x", "-v", voice(lang)], input=text, capture_output=True, text=True,
                           check=True, timeout=300)
-    marker = sentinel_phonemes()
+    return done.stdout
+
+
+def phonemes(texts: list[str], lang: str = "zh") -> list[str]:
+    """espeak-ng's phoneme mnemonics (-x) for each text, from one process."""
+    sentinel = SENTINELS[lang]
+    out_of = espeak("".join(f"{t}。\n{sentinel}。\n" if lang == "zh" else f"{t}.\n{sentinel}.\n" for t in texts),
+                    lang)
+    marker = sentinel_phonemes(lang)
     out, current = [], []
-    for line in done.stdout.splitlines():
+    for line in out_of.splitlines():
         if line.strip() == marker:
             out.append(" ".join(current))
             current = []
@@ -67,15 +78,13 @@ def phonemes(texts: list[str]) -> list[str]:
 
 
 @cache
-def sentinel_phonemes() -> str:
-    done = subprocess.run(["espeak-ng", "-q", "-x", "-v", voice()], input=f"{SENTINEL}。", capture_output=True,
-                          text=True, check=True, timeout=30)
-    return done.stdout.strip()
+def sentinel_phonemes(lang: str) -> str:
+    return espeak(SENTINELS[lang] + ("。" if lang == "zh" else "."), lang).strip()
 
 
 def leaks(spoken: list[str]) -> list[str]:
     """What the voices would read wrongly in these spoken sentences, one line each (empty: nothing)."""
-    problems, chinese = [], []
+    problems, chinese, capitals = [], [], set()
     for sentence in spoken:
         for lang, text in runs(sentence, "zh"):
             if lang in CHINESE_VOICES:
@@ -85,6 +94,8 @@ def leaks(spoken: list[str]) -> list[str]:
                 chinese.append((sentence, text))
             elif not ENGLISH_RUN.fullmatch(text):
                 problems.append(f"{sentence!r}: the English run {text!r} is not plain words")
+            else:
+                capitals.update(CAPITALS.findall(text))
     for (sentence, text), said in zip(chinese, phonemes([t for _, t in chinese]), strict=True):
         switch = re.findall(r"\((?!cmn\))[a-z-]+\)", said)
         if switch:
@@ -93,6 +104,12 @@ def leaks(spoken: list[str]) -> list[str]:
             problems.append(f"{sentence!r}: espeak-ng reads a code point in {text!r}: {said}")
         if len(re.findall(r"\d+", said)) < len(IDEOGRAPH.findall(text)):
             problems.append(f"{sentence!r}: espeak-ng is silent on part of {text!r}: {said}")
+    words = sorted(w for w in capitals if latin_words().get(w) != w)  # listed words are said as words
+    said = phonemes(words + [letters(w) for w in words], "en")
+    for word, as_word, spelt in zip(words, said, said[len(words):], strict=False):
+        if STRESS.sub("", as_word) != STRESS.sub("", spelt):
+            problems.append(f"the English voice says {word!r} as a word ({as_word}), not its letters ({spelt}): "
+                            "spell it in transforms/data/speech_latin.tsv")
     return problems
 
 
@@ -117,12 +134,13 @@ def page_sentences(path: Path) -> list[str]:
 
 
 def test_the_check_catches_real_leaks() -> None:
-    found = leaks(["微克/立方米", "增长5%", "Ⅱ类", "①申请表", "ＧＤＰ", "十七:零零", "GB/T"])
+    found = leaks(["微克/立方米", "增长5%", "Ⅱ类", "①申请表", "ＧＤＰ", "十七:零零", "GB/T", "下载APP"])
     text = "\n".join(found)
-    for leak in ("微克/立方米", "增长5%", "Ⅱ类", "①申请表", "ＧＤＰ", "十七:零零", "GB/T"):
-        assert repr(leak) in text, leak
+    for leak in ("微克/立方米", "增长5%", "Ⅱ类", "①申请表", "ＧＤＰ", "十七:零零", "GB/T", "'APP' as a word"):
+        assert leak in text, leak
     said = phonemes(["微克/立方米", "Ⅱ类", "微克每立方米"])
     assert "(en)" in said[0] and "@:" in said[1] and "(" not in said[2] and "@:" not in said[2]
+    assert leaks(["下载A.P.P", "GDP增长"]) == []
 
 
 def test_every_normalised_case_reads_in_mandarin() -> None:
