@@ -95,6 +95,9 @@ def speech_text(article: Article) -> SpeechText:
     out = SpeechText(lang, article.title.strip())
     say = normalise if lang in CHINESE_VOICES else (lambda s: s)
     for n, para in enumerate(p for p in paragraphs if p.strip()):
+        # Split the written text (each piece is the caption the toolbar finds on the page), then normalise each
+        # piece: split_sentences never cuts inside a time, number, address or Latin word, so a piece reads the
+        # same alone as inside its paragraph.
         for sentence in split_sentences(para):
             out.sentences.append(Sentence(sentence, say(sentence), n))
     return out
