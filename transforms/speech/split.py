@@ -127,12 +127,16 @@ def _cuts(text: str) -> list[tuple[int, int]]:
 
 
 def _best_cut(cuts: list[tuple[int, int]], base: int, limit: int) -> int | None:
-    """Where to end the piece that starts at `base`: the last clause mark within the limit, else the best gap
+    """Where to end the piece that starts at `base`: the strongest clause mark in the second half of the limit
+    (the last of its kind), else the last clause mark within the limit, else the best gap
     between tokens in its second half, else any gap within it, else the first one past it (None: no cut)."""
     ahead = [(pos - base, rank) for pos, rank in cuts if pos > base]
-    clause = [pos for pos, rank in ahead if rank <= 2 and pos <= limit]
+    clause = [(rank, pos) for pos, rank in ahead if rank <= 2 and pos <= limit]
+    late = [(rank, -pos) for rank, pos in clause if pos >= limit // 2]
+    if late:  # the strongest mark in the second half (a ； between a table row's cells before a ，)
+        return base - min(late)[1]
     if clause:
-        return base + max(clause)
+        return base + max(pos for _, pos in clause)
     within = [(rank, -pos) for pos, rank in ahead if limit // 2 <= pos <= limit]
     if within:
         return base - min(within)[1]
@@ -143,8 +147,9 @@ def _best_cut(cuts: list[tuple[int, int]], base: int, limit: int) -> int | None:
     return base + min(longer) if longer else None  # a token longer than the limit (a long address) stays whole
 
 
-def _cut_long(sentence: str, limit: int) -> list[str]:
-    """Cut an over-long sentence at clause punctuation, or between tokens when one clause is too long."""
+def fit(sentence: str, limit: int = MAX_CHARS) -> list[str]:
+    """Cut an over-long sentence at clause punctuation, or between tokens when one clause is too long (a
+    sentence within the limit stays whole, whatever punctuation it holds: a table row read as one)."""
     if len(sentence) <= limit:
         return [sentence]
     cuts = _cuts(sentence)
@@ -180,5 +185,5 @@ def split_sentences(paragraph: str, limit: int = MAX_CHARS) -> list[str]:
     sentences = []
     for s in out:
         if any(c.isalnum() for c in s):
-            sentences.extend(_cut_long(s, limit))
+            sentences.extend(fit(s, limit))
     return sentences

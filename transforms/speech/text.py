@@ -1,5 +1,8 @@
 """Article → what the audio says, as numbered sentences: the title, 来源 and date as one sentence, then the body
-paragraph by paragraph, tables read row by row with their headers, images announced by their alt text.
+paragraph by paragraph, headings announced (小标题), tables read row by row with their headers ("第1行：单位名称，
+某某公司；中标金额，12万元。"), images announced by their alt text. Page furniture an extraction may have left
+in the article (print and close buttons, font-size controls, disclaimers: data/speech_furniture.tsv) is never
+read, and a 来源 that is a button's label ("来源：打印") is no 来源.
 
 Each sentence keeps its written form (shown in the 大字幕 caption bar, highlighted by 连读) and its spoken form
 (digits as words, for the voice). Built from the sanitised `content_html` rather than `Article.text`, because
@@ -11,30 +14,39 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import asdict, dataclass, field
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from lxml import html as lxml_html
 
 from ..article import Article
 from .normalise import normalise
-from .split import split_sentences
+from .split import MAX_CHARS, fit, split_sentences
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 BLOCKS = HEADINGS | {"p", "li", "dt", "dd", "blockquote", "pre", "address", "summary", "caption", "figcaption",
                      "div", "section", "article", "ul", "ol", "dl", "figure", "header", "footer", "aside", "main",
                      "nav", "details", "center", "hr", "table"}
 TEXT_BLOCKS = HEADINGS | {"p", "li", "dt", "dd", "pre", "address", "summary", "figcaption", "caption"}
-SKIP = {"script", "style", "noscript", "template", "button", "select", "textarea", "audio", "video", "svg"}
+SKIP = {"script", "style", "noscript", "template", "button", "select", "textarea", "audio", "video", "svg", "input",
+        "label", "form", "option", "iframe", "object", "embed", "canvas", "map", "menu"}
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9'’.\-/ ]*[A-Za-z0-9]|[A-Za-z]")
 CJK_RUN = re.compile(rf"[{CJK}][{CJK}\s，。、；：！？“”（）《》…—]*")
 LABELS = {
     "zh": {"source": "来源：{}", "date": "发布日期：{}", "image": "图片：{}", "table": "表格：{}", "table_plain": "表格",
-           "attachments": "附件：{}", "sep": "，", "end": "。", "list_sep": "；", "pair": "{}：{}"},
+           "attachments": "附件：{}", "sep": "，", "end": "。", "list_sep": "；", "pair": "{}，{}", "row": "第{}行：{}",
+           "heading": "小标题：{}"},
     "en": {"source": "Source: {}", "date": "Published: {}", "image": "Image: {}", "table": "Table: {}",
            "table_plain": "Table", "attachments": "Attachments: {}", "sep": ", ", "end": ".", "list_sep": "; ",
-           "pair": "{}: {}"},
+           "pair": "{}, {}", "row": "Row {}: {}", "heading": "Section: {}"},
 }
+# Paragraph marks (page text never holds them: _clean turns every control character into a space):
+HEADING_MARK = "\x1e"  # a heading, its level after the mark: "\x1e2一、坚持需求导向"
+ROW_MARK = "\x1f"  # a table row: one sentence (a caption that keeps the row together), cut only when too long
+DATA = Path(__file__).resolve().parent / "data"
+SEPARATORS = re.compile(r"[\s|｜/／·•・:：,，、;；\[\]【】()（）<>《》〔〕「」\-—_=+*#]+")
 CHINESE_VOICES = ("zh", "yue")
 DOC_EXTENSION = re.compile(r"\.(pdf|docx?|xlsx?|et|wps|ofd|pptx?|zip|rar|7z|txt|csv)$", re.I)
 
@@ -44,6 +56,7 @@ class Sentence:
     text: str  # as written: the caption
     spoken: str  # what the voice is given
     paragraph: int
+    heading: int = 0  # 1 for the title, 2-6 for a heading in the body (a chapter starts here), 0 otherwise
 
 
 @dataclass
@@ -60,7 +73,7 @@ class SpeechText:
         """Identifies what is said, not where it came from: two pages with the same words share audio."""
         h = hashlib.sha256(self.lang.encode())
         for s in self.sentences:
-            h.update(f"\x00{s.paragraph}\x01{s.spoken}".encode())
+            h.update(f"\x00{s.paragraph}\x01{s.heading}\x02{s.spoken}".encode())
         return h.hexdigest()[:32]
 
     def to_json(self) -> dict[str, Any]:
@@ -79,34 +92,79 @@ def voice_lang(tag: str) -> str:
     return tag.split("-")[0] or "zh"
 
 
+@cache
+def furniture() -> tuple[frozenset[str], tuple[str, ...]]:
+    """(button and control words, disclaimer openings) from data/speech_furniture.tsv."""
+    ui: set[str] = set()
+    disclaimers: list[str] = []
+    for line in (DATA / "speech_furniture.tsv").read_text(encoding="utf-8").splitlines():
+        kind, _, words = line.partition("\t")
+        if kind == "ui":
+            ui.update(w.lower() for w in words.split())
+        elif kind == "disclaimer":
+            disclaimers.extend(words.split())
+    return frozenset(ui), tuple(disclaimers)
+
+
+def is_furniture(line: str) -> bool:
+    """A line that only names controls ("【打印本页】【关闭窗口】", "字体：大 中 小", "浏览次数：120") or opens a
+    disclaimer ("版权所有 ..."): nothing of the article."""
+    ui, disclaimers = furniture()
+    stripped = line.strip()
+    if stripped.startswith(disclaimers):
+        return True
+    words = [w for w in SEPARATORS.split(stripped.lower()) if w]
+    return bool(words) and any(not w.isdigit() for w in words) and all(w.isdigit() or _ui_only(w, ui) for w in words)
+
+
+def _ui_only(word: str, ui: frozenset[str]) -> bool:
+    """Whether `word` is made of control words with nothing between them (扫一扫在手机上打开 = 扫一扫 在手机上打开)."""
+    if len(word) > 40:
+        return False
+    ends = {0}
+    for i in range(1, len(word) + 1):
+        if any(j in ends and word[j:i] in ui for j in range(max(0, i - 12), i)):
+            ends.add(i)
+    return len(word) in ends
+
+
 def speech_text(article: Article) -> SpeechText:
     lang = voice_lang(article.lang)
     labels = LABELS["zh" if lang in CHINESE_VOICES else "en"]
-    paragraphs = [article.title.strip()] if article.title.strip() else []
+    title = _clean(article.title)
+    paragraphs = [f"{HEADING_MARK}1{title}"] if title else []
     meta = _meta_sentence(article, labels)
     if meta:
         paragraphs.append(meta)
-    body = html_paragraphs(article.content_html, labels) if article.content_html.strip() else \
-        [p for p in article.text.split("\n\n")]
+    body = _marked_paragraphs(article.content_html, labels) if article.content_html.strip() else \
+        [p for p in article.text.split("\n\n") if not is_furniture(p)]
     paragraphs.extend(body)
     if article.attachments:
         names = [DOC_EXTENSION.sub("", a.name.strip()) for a in article.attachments]
         paragraphs.append(labels["attachments"].format("\n".join(names)))
-    out = SpeechText(lang, article.title.strip())
+    out = SpeechText(lang, title)
     say = normalise if lang in CHINESE_VOICES else (lambda s: s)
     for n, para in enumerate(p for p in paragraphs if p.strip()):
+        level = 0
+        if para.startswith(HEADING_MARK):
+            level, para = int(para[1]), para[2:]
         # Split the written text (each piece is the caption the toolbar finds on the page), then normalise each
         # piece: split_sentences never cuts inside a time, number, address or Latin word, so a piece reads the
         # same alone as inside its paragraph.
-        for sentence in split_sentences(para):
-            out.sentences.append(Sentence(sentence, say(sentence), n))
+        pieces = fit(para[1:], MAX_CHARS) if para.startswith(ROW_MARK) else split_sentences(para)
+        for k, sentence in enumerate(pieces):
+            spoken = say(sentence)
+            if level > 1 and k == 0:
+                spoken = labels["heading"].format(spoken)  # announced, as a screen reader announces a heading
+            out.sentences.append(Sentence(sentence, spoken, n, level))
     return out
 
 
 def _meta_sentence(article: Article, labels: dict[str, str]) -> str:
     parts = []
-    if article.source.strip():
-        parts.append(labels["source"].format(article.source.strip()))
+    source = _clean(article.source)
+    if source and not is_furniture(source):
+        parts.append(labels["source"].format(source))
     day = _written_date(article.published, labels is LABELS["zh"])
     if day:
         parts.append(labels["date"].format(day))
@@ -123,13 +181,22 @@ def _written_date(iso: str, chinese: bool) -> str:
 
 def html_paragraphs(content_html: str, labels: dict[str, str] = LABELS["zh"]) -> list[str]:
     """Paragraphs to read from a sanitised article fragment."""
+    return [_unmark(p) for p in _marked_paragraphs(content_html, labels)]
+
+
+def _unmark(para: str) -> str:
+    return para[2:] if para.startswith(HEADING_MARK) else para[1:] if para.startswith(ROW_MARK) else para
+
+
+def _marked_paragraphs(content_html: str, labels: dict[str, str]) -> list[str]:
+    """html_paragraphs with headings and table rows marked (HEADING_MARK, ROW_MARK)."""
     try:
         root = lxml_html.fragment_fromstring(content_html, create_parent="div")
     except (ValueError, lxml_html.etree.ParserError):
         return []
     out: list[str] = []
     _walk(root, out, labels)
-    return [p for p in out if p.strip()]
+    return [p for p in out if _unmark(p).strip() and not is_furniture(_unmark(p))]
 
 
 def _clean(text: str) -> str:
@@ -176,7 +243,10 @@ def _walk(el: lxml_html.HtmlElement, out: list[str], labels: dict[str, str]) -> 
             if tag == "li" and el.tag == "ol":
                 ordinal += 1
                 text = text if re.match(r"\s*[\d（(]", text) else f"{ordinal}. {text}"
-            out.extend(line for line in (_clean(x) for x in text.split("\n")) if line)
+            lines = [line for line in (_clean(x) for x in text.split("\n")) if line]
+            if tag in HEADINGS and lines:
+                lines = [f"{HEADING_MARK}{tag[1]}{' '.join(lines)}"]  # one heading, one paragraph
+            out.extend(lines)
             for sub in child.iter("ul", "ol", "table", "img"):
                 if sub.getparent() is not None and not _inside(sub, ("ul", "ol", "table"), child):
                     _walk_one(sub, out, labels)
@@ -285,12 +355,15 @@ def _join_header(upper: str, lower: str) -> str:
 
 
 def table_paragraphs(table: lxml_html.HtmlElement, labels: dict[str, str] = LABELS["zh"]) -> list[str]:
-    """A table read row by row, each value after its column header: 市州：东湖市，合同数（项）：4200。"""
+    """A table read row by row, each value after its column header, the rows counted:
+    第1行：市州，东湖市；合同数（项），4200。 A listener cannot glance back at the header row, so every value
+    carries its header, and the row number says where in the table they are."""
     cap = table.find("caption")
     caption = _clean(_inline_text(cap)) if cap is not None else ""
     out = [labels["table"].format(caption) + labels["end"] if caption else labels["table_plain"] + labels["end"]]
     grid, is_header = _grid(table)
     headers: list[str] = []
+    rows: list[list[str]] = []
     for row, head in zip(grid, is_header, strict=True):
         if head:
             headers = [_join_header(a, b) for a, b in
@@ -303,7 +376,10 @@ def table_paragraphs(table: lxml_html.HtmlElement, labels: dict[str, str] = LABE
                 continue
             said.append(labels["pair"].format(name, value) if name and name != value else value)
         if said:
-            out.append(labels["sep"].join(said) + labels["end"])
+            rows.append(said)
+    for n, said in enumerate(rows, 1):
+        joined = labels["list_sep" if headers else "sep"].join(said)
+        out.append(ROW_MARK + (labels["row"].format(n, joined) if len(rows) > 1 else joined) + labels["end"])
     return out
 
 

@@ -103,18 +103,58 @@ def test_speech_text_reads_title_then_source_and_date_then_body() -> None:
 
 
 def test_tables_are_read_row_by_row_with_headers() -> None:
-    texts = [s.text for s in speech_text(sample_article()).sentences]
+    sentences = speech_text(sample_article()).sentences
+    texts = [s.text for s in sentences]
     assert "表格：2026年1—10月技术合同成交情况。" in texts
-    assert "市州：东湖市，合同数（项）：4200，成交额（亿元）：512.3。" in texts
-    assert "市州：南山市，成交额（亿元）：218.6。" in texts  # an empty cell is skipped, not read as nothing
-    spoken = [s.spoken for s in speech_text(sample_article()).sentences]
-    assert "市州：东湖市，合同数（项）：四千二百，成交额（亿元）：五百一十二点三。" in spoken
+    # one sentence per row, the rows counted, every value after its header
+    assert "第1行：市州，东湖市；合同数（项），4200；成交额（亿元），512.3。" in texts
+    assert "第2行：市州，南山市；成交额（亿元），218.6。" in texts  # an empty cell is skipped, not read as nothing
+    spoken = [s.spoken for s in sentences]
+    assert "第一行：市州，东湖市；合同数（项），四千二百；成交额（亿元），五百一十二点三。" in spoken
+
+
+def test_a_bid_table_reads_as_the_issue_asks() -> None:
+    html = """<table><thead><tr><th>单位名称</th><th>中标金额</th></tr></thead>
+      <tbody><tr><td>某某公司</td><td>12万元</td></tr><tr><td>另一公司</td><td>9.5万元</td></tr></tbody></table>"""
+    st = speech_text(Article(url="u", title="中标公告", content_html=html))
+    spoken = [s.spoken for s in st.sentences]
+    assert spoken[-2:] == ["第一行：单位名称，某某公司；中标金额，十二万元。", "第二行：单位名称，另一公司；中标金额，九点五万元。"]
+
+
+def test_a_long_row_is_cut_between_cells_never_inside_one() -> None:
+    cells = "".join(f"<td>第{i}项内容说明文字较长的一个单元格</td>" for i in range(6))
+    heads = "".join(f"<th>列{i}</th>" for i in range(6))
+    html = f"<table><tr>{heads}</tr><tr>{cells}</tr><tr>{cells}</tr></table>"
+    rows = [s.text for s in speech_text(Article(url="u", content_html=html)).sentences if s.paragraph == 1]
+    assert len(rows) > 1 and all(len(r) <= 80 for r in rows)
+    assert all(r.endswith(("；", "。")) for r in rows)  # cut at the cells' separators
 
 
 def test_table_with_colspan_header_rows_and_no_thead() -> None:
     html = """<table><tr><th rowspan="2">地区</th><th colspan="2">成交额</th></tr>
       <tr><th>今年</th><th>去年</th></tr><tr><td>东湖</td><td>5</td><td>4</td></tr></table>"""
-    assert html_paragraphs(html) == ["表格。", "地区：东湖，成交额 今年：5，成交额 去年：4。"]
+    assert html_paragraphs(html) == ["表格。", "地区，东湖；成交额 今年，5；成交额 去年，4。"]
+
+
+def test_headings_are_marked_and_announced() -> None:
+    sentences = speech_text(sample_article()).sentences
+    assert sentences[0].heading == 1 and sentences[0].spoken == "示例省科技厅召开二零二六年推进会"
+    heading = next(s for s in sentences if s.text == "一、坚持需求导向")
+    assert heading.heading == 2 and heading.spoken == "小标题：一、坚持需求导向"
+    assert [s.heading for s in sentences].count(0) == len(sentences) - 2
+
+
+@pytest.mark.parametrize("line", ["【打印本页】【关闭窗口】", "字体：大 中 小", "浏览次数：120", "分享到：微信 微博",
+                                  "版权所有：示例省科学技术厅", "免责声明：本网站所载文章仅供参考。", "扫一扫在手机上打开"])
+def test_page_furniture_is_never_read(line: str) -> None:
+    html = f"<div><p>正文第一段。</p><p>{line}</p><div>{line}</div><p>正文第二段。</p></div>"
+    st = speech_text(Article(url="u", title="标题", source="打印", content_html=html))
+    assert [s.text for s in st.sentences] == ["标题", "正文第一段。", "正文第二段。"]
+
+
+def test_furniture_words_inside_a_sentence_are_read() -> None:
+    html = "<p>请打印本页并关闭窗口后提交。</p><p>大</p>"
+    assert html_paragraphs(html) == ["请打印本页并关闭窗口后提交。"]
 
 
 def test_images_are_announced_by_alt_text_and_lists_kept() -> None:
