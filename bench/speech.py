@@ -1,4 +1,5 @@
-"""Speech speed and size: real-time factor cold and warm, time to the first segment, MP3 size per minute.
+"""Speech speed and size: real-time factor cold and warm, time to the first segment, MP3 size per minute,
+and what a listener waits for on a long article.
 
     .venv/bin/python bench/speech.py [--repeat N]
 
@@ -6,15 +7,24 @@ Real-time factor = seconds of audio per second of wall time (higher is faster; 1
 "cold" is a fresh worker's first job right after start-up; "warm" is the median of the next N jobs.
 The first-segment time goes through the real proxy app (in process, the built-in sample article, no
 network): a warm server, an article it has never read aloud, sentence 0 as MP3 — what a reader waits for
-after pressing 连读. Everything runs with the shipped config.yaml (speech.workers, speech.rate).
+after pressing 连读.
+
+The long-article rows go through the real app over HTTP too, against a local upstream serving a
+20,000-character article (tests/support/upstream_app.py, on 127.0.0.1): the first byte and the first audio
+of `/audio` (an article never read before), a one-sentence `/audio/segment` request of another article while
+that article is being made, and seeks into the finished file (the speech service's job count proves that no
+synthesis happened). Everything runs with the shipped config.yaml (speech.workers, speech.rate), with
+speech.max_chars raised to fit the page when its written length is over it.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 from urllib.parse import quote
@@ -25,13 +35,19 @@ sys.path.insert(0, str(ROOT))
 from aiohttp.test_utils import TestClient, TestServer  # noqa: E402
 
 from proxy import config  # noqa: E402
+from proxy.app.keys import AUDIO_FILES, SPEECH  # noqa: E402
 from proxy.app.server import create_app  # noqa: E402
 from proxy.cli.loading import load_source, offline_context  # noqa: E402
 from proxy.speech.encode import MP3_KBPS  # noqa: E402
 from proxy.speech.service import SpeechService  # noqa: E402
 from proxy.upstream.sample import site as sample  # noqa: E402
+from tests.conftest import test_config, test_resolver  # noqa: E402
+from tests.support.servers import ThreadServer  # noqa: E402
+from tests.support.upstream_app import make_upstream_app  # noqa: E402
 from transforms.pipeline import extract_article  # noqa: E402
 from transforms.speech.text import SpeechText, speech_text  # noqa: E402
+
+LONG_CHARS = 20000
 
 
 async def sample_text(cfg: config.Config) -> SpeechText:
@@ -73,6 +89,7 @@ async def rtf(cfg: config.Config, text: SpeechText, fmt: str, repeat: int) -> di
 async def first_segment(cfg: config.Config) -> tuple[float, float, float]:
     """(first segment of a new article, the same segment again from cache, whole article) in seconds."""
     cfg.transform.workers = 1
+    cfg.cache.audio_dir = tempfile.mkdtemp(prefix="a11y-bench-audio-")  # nothing read aloud before
     client = TestClient(TestServer(create_app(cfg)))
     await client.start_server()
     try:
@@ -97,6 +114,72 @@ async def first_segment(cfg: config.Config) -> tuple[float, float, float]:
         return new, cached, whole
     finally:
         await client.close()
+        shutil.rmtree(cfg.cache.audio_dir, ignore_errors=True)
+
+
+async def long_article(seeks: int = 20) -> dict[str, float]:
+    """First byte and first audio of /audio on a 20,000-character article, a segment request while it is
+    made, and seeks into the finished file, in seconds; "jobs during seeks" counts synthesis jobs."""
+    upstream = ThreadServer(lambda: make_upstream_app({})).start()
+    cfg = test_config(upstream.port)
+    cfg.speech.max_chars = max(cfg.speech.max_chars, LONG_CHARS + 2000)
+    app = create_app(cfg, resolver=test_resolver())
+    client = TestClient(TestServer(app))
+    await client.start_server()
+    site = f"http://kjt.test.gov.cn:{upstream.port}"
+    seed = f"bench{time.time_ns()}"  # words no cache has seen
+    page, other = f"{site}/long/{LONG_CHARS}/{seed}", f"{site}/long/2000/{seed}-other"
+    out: dict[str, float] = {}
+    try:
+        for _ in range(300):
+            if (await (await client.get("/healthz")).json())["audio"]["available"]:
+                break
+            await asyncio.sleep(0.1)
+        await (await client.get(f"/audio/sentences?url={quote(page, safe='')}")).read()  # page fetched, text made
+        await (await client.get(f"/audio/sentences?url={quote(other, safe='')}")).read()
+        t0 = time.perf_counter()
+        resp = await client.get(f"/audio?url={quote(page, safe='')}")
+        out["first byte"] = time.perf_counter() - t0
+        first = await resp.content.readany()
+        out["first audio"] = time.perf_counter() - t0
+        out["first chunk bytes"] = len(first)
+        t1 = time.perf_counter()
+        seg = await client.get(f"/audio/segment?url={quote(other, safe='')}&i=3")
+        await seg.read()
+        out["segment during"] = time.perf_counter() - t1
+        files = app[AUDIO_FILES]
+        prod = next(iter(files.running.values()), None)
+        out["article sentences made when segment answered"] = len(prod.timeline.cues) if prod else -1
+        out["article sentences"] = len(prod.audio.text.sentences) if prod else -1
+        body = first + await resp.read()
+        out["whole article made"] = time.perf_counter() - t0
+        out["audio seconds"] = mp3_seconds(body)
+        speech = app[SPEECH]
+        jobs = speech.jobs
+        resp = await client.get(f"/audio?url={quote(page, safe='')}", headers={"Range": "bytes=0-0"})
+        await resp.read()
+        size = int(resp.headers["Content-Range"].rsplit("/", 1)[1])
+        times = []
+        for n in range(seeks):
+            start = size * (n + 1) // (seeks + 1)
+            t = time.perf_counter()
+            r = await client.get(f"/audio?url={quote(page, safe='')}", headers={"Range": f"bytes={start}-{start + 65535}"})
+            await r.read()
+            assert r.status == 206, r.status
+            times.append(time.perf_counter() - t)
+        out["seek median"] = statistics.median(times)
+        out["seek max"] = max(times)
+        out["jobs during seeks"] = speech.jobs - jobs
+        return out
+    finally:
+        await client.close()
+        upstream.stop()
+
+
+def mp3_seconds(data: bytes) -> float:
+    from proxy.speech.encode import mp3_info
+
+    return mp3_info(data)["seconds"]
 
 
 async def main() -> None:
@@ -122,8 +205,24 @@ async def main() -> None:
     rows.append(("first segment, warm server, article not yet spoken (HTTP)", f"{new * 1000:.0f} ms"))
     rows.append(("first segment again (cached)", f"{cached * 1000:.0f} ms"))
     rows.append(("whole sample article MP3 over HTTP (after segment 0)", f"{whole * 1000:.0f} ms"))
+    la = await long_article()
+    minutes = la["audio seconds"] / 60
+    rows.append((f"/audio first byte, {LONG_CHARS:,}-character page never read (target < 1 s)",
+                 f"{la['first byte'] * 1000:.0f} ms"))
+    rows.append((f"/audio first audio ({la['first chunk bytes']:.0f} bytes), same page", f"{la['first audio'] * 1000:.0f} ms"))
+    rows.append(("/audio/segment of another article during that job (target < 1 s)",
+                 f"{la['segment during'] * 1000:.0f} ms (article at sentence "
+                 f"{la['article sentences made when segment answered']:.0f} of {la['article sentences']:.0f})"))
+    rows.append((f"whole {LONG_CHARS:,}-character article made ({minutes:.0f} min of audio)",
+                 f"{la['whole article made']:.1f} s"))
+    rows.append(("seek into the finished file, 64 KB range, median / max (target < 50 ms)",
+                 f"{la['seek median'] * 1000:.1f} / {la['seek max'] * 1000:.1f} ms"))
+    rows.append(("synthesis jobs during the seeks (target 0)", f"{la['jobs during seeks']:.0f}"))
     width = max(len(k) for k, _ in rows)
-    print(f"speech.workers={cfg.speech.workers}  speech.rate={cfg.speech.rate}  MP3 {MP3_KBPS} kbit/s mono")
+    from proxy.config import speech_workers
+
+    print(f"speech.workers={cfg.speech.workers} ({speech_workers(cfg.speech)} processes)  "
+          f"speech.rate={cfg.speech.rate}  MP3 {MP3_KBPS} kbit/s mono")
     print(f"| {'measure'.ljust(width)} | value |")
     print(f"|{'-' * (width + 2)}|-------|")
     for k, v in rows:

@@ -17,6 +17,8 @@ from typing import Any
 import yaml
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "config.yaml"
+LOG_LEVELS = ("debug", "info", "warning", "error")
+RATE_RANGE = (80, 400)  # words per minute on espeak's scale: slower is a drone, faster is noise
 
 
 class ConfigError(ValueError):
@@ -75,6 +77,10 @@ class CacheConfig:
     redis_url: str = "redis://127.0.0.1:6379/0"
     redis_prefix: str = "a11y:"
     lock_timeout: float = 10.0
+    audio_dir: str = ""  # "" = a11y-proxy-audio-<uid> in the system's temp folder
+    audio_max_bytes: int = 1024 * 1024 * 1024
+    audio_share_max_bytes: int = 32 * 1024 * 1024  # redis backend: finished files up to this size are shared
+    audio_share_ttl: int = 7 * 24 * 3600
 
 
 @dataclass
@@ -87,13 +93,18 @@ class TransformConfig:
 @dataclass
 class SpeechConfig:
     enabled: bool = True
-    workers: int = 1
+    workers: int = 0  # 0 = cores - 1, at least 1 (see speech_workers)
     job_timeout: float = 60.0
     max_chars: int = 20000
     rate: int = 175
     voices: dict[str, str] = field(
         default_factory=lambda: {"zh": "cmn-latn-pinyin", "en": "en-us", "yue": "yue"}
     )
+
+
+def speech_workers(cfg: SpeechConfig) -> int:
+    """Speech worker processes: as configured, or one core short of all of them (the server needs one)."""
+    return cfg.workers or max(1, (os.cpu_count() or 1) - 1)
 
 
 @dataclass
@@ -169,10 +180,13 @@ def _validate(cfg: Config) -> None:
         if not cond:
             raise ConfigError(f"config: {msg}")
 
-    need(0 < cfg.server.port < 65536, "server.port must be 1..65535")
+    need(0 < cfg.server.port < 65536, f"server.port must be 1..65535, not {cfg.server.port}")
+    need(cfg.server.log_level.lower() in LOG_LEVELS,
+         f"server.log_level must be one of {' | '.join(LOG_LEVELS)}, not {cfg.server.log_level!r}")
     need(cfg.server.workers >= 1, "server.workers must be at least 1")
     need(cfg.cache.backend in ("memory", "redis"), "cache.backend must be memory or redis")
     need(cfg.cache.max_bytes > 0, "cache.max_bytes must be positive")
+    need(cfg.cache.audio_max_bytes > 0, "cache.audio_max_bytes must be positive")
     need(0 <= cfg.upstream.max_redirects <= 20, "upstream.max_redirects must be 0..20")
     need(cfg.upstream.max_html_bytes > 0, "upstream.max_html_bytes must be positive")
     for i, pattern in enumerate(cfg.upstream.allowed_hosts):
@@ -180,7 +194,12 @@ def _validate(cfg: Config) -> None:
         need(bool(bare) and "*" not in bare, f"upstream.allowed_hosts[{i}]: only a leading '*.' glob is allowed")
     for p in cfg.upstream.allowed_ports:
         need(0 < p < 65536, "upstream.allowed_ports must be 1..65535")
-    need(cfg.speech.workers >= 1, "speech.workers must be at least 1")
+    need(cfg.speech.workers >= 0, "speech.workers must be 0 (cores - 1) or more")
+    need(RATE_RANGE[0] <= cfg.speech.rate <= RATE_RANGE[1],
+         f"speech.rate must be {RATE_RANGE[0]}..{RATE_RANGE[1]} words per minute, not {cfg.speech.rate}")
+    need(0 < cfg.speech.job_timeout <= 3600, f"speech.job_timeout must be more than 0 and at most 3600 seconds, "
+         f"not {cfg.speech.job_timeout}")
+    need(0 < cfg.speech.max_chars <= 1_000_000, f"speech.max_chars must be 1..1000000, not {cfg.speech.max_chars}")
     for mode in ("read", "elder", "a11y", "text", "orig", "api"):
         need(mode in cfg.modes, f"modes.{mode} is missing")
     from transforms.pipeline import TRANSFORMS  # the pipeline registers every transform
@@ -188,6 +207,14 @@ def _validate(cfg: Config) -> None:
     for mode, steps in cfg.modes.items():
         for s in steps:
             need(s in TRANSFORMS, f"modes.{mode}: unknown transform {s!r}")
+
+
+def _where(e: yaml.YAMLError) -> str:
+    """", line 3, column 7: mapping values are not allowed here" from a YAML error (its marks count from 0)."""
+    mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
+    problem = getattr(e, "problem", None) or ""
+    at = f", line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    return at + (f": {problem}" if problem else "")
 
 
 _ENV = {
@@ -203,7 +230,9 @@ def load(path: str | os.PathLike[str] | None = None, env: dict[str, str] | None 
     try:
         raw = yaml.safe_load(p.read_text(encoding="utf-8")) if p.exists() else {}
     except yaml.YAMLError as e:
-        raise ConfigError(f"config: {p} is not valid YAML ({e.__class__.__name__})") from None
+        raise ConfigError(f"config: {p} is not valid YAML{_where(e)}") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"config: cannot read {p}: {getattr(e, 'strerror', None) or 'not UTF-8 text'}") from None
     if path and not p.exists():
         raise ConfigError(f"config: file {p} not found")
     cfg = _build(Config, raw or {}, "")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 
 import pytest
@@ -32,6 +35,8 @@ def test_config(upstream_port: int, **overrides: object) -> config_mod.Config:
     cfg.transform.workers = 1
     cfg.server.rate_limit_per_minute = 100000
     cfg.server.rate_limit_burst = 100000
+    cfg.cache.audio_dir = tempfile.mkdtemp(prefix="a11y-audio-test-")  # each server's audio starts unmade
+    atexit.register(shutil.rmtree, cfg.cache.audio_dir, True)
     for dotted, value in overrides.items():
         section, key = dotted.split("__")
         setattr(getattr(cfg, section), key, value)

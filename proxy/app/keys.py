@@ -10,6 +10,7 @@ from ..metrics import Metrics
 from ..pages.service import PageService
 from ..speech.service import SpeechService
 from .access_log import AccessLog
+from .audio_files import AudioFiles
 
 CONFIG = web.AppKey("config", Config)
 SERVICES = web.AppKey("services", PageService)  # the page service every door shares
@@ -17,3 +18,4 @@ METRICS = web.AppKey("metrics", Metrics)
 ACCESS_LOG = web.AppKey("access_log", AccessLog)
 SPEECH = web.AppKey("speech", SpeechService)
 STATIC = web.AppKey("static", dict)  # our own asset files by name: (bytes, content type), read at start
+AUDIO_FILES = web.AppKey("audio_files", AudioFiles)  # whole-article audio: the disk cache and running productions

@@ -1,4 +1,5 @@
-"""Command line: `a11y-proxy serve | render | extract | speak`. Errors are one readable line, exit 2."""
+"""Command line: `a11y-proxy serve | render | extract | speak | podcast`. Errors are one readable line in the
+user's language (see `errors.user_lang`), exit 2. `--config FILE` works before or after the subcommand."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import sys
 from pathlib import Path
 
 from .. import __version__, config
-from .errors import CLIError
+from .errors import CLIError, user_lang
+from .options import add_config_option
 
 EPILOG = """examples:
   a11y-proxy serve --port 8080
@@ -32,19 +34,21 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--host", help="address to listen on (default from config: server.host)")
     s.add_argument("--port", type=int, help="port to listen on (default from config: server.port)")
     s.add_argument("--workers", type=int, help="worker processes (default from config: server.workers)")
-    s.add_argument("--config", dest="sub_config", help=argparse.SUPPRESS)
+    add_config_option(s)
 
     r = sub.add_parser("render", help="render one page in a mode, without a server")
     r.add_argument("source", help="URL, local file, or - for standard input")
     r.add_argument("--mode", default="elder", choices=["read", "elder", "a11y", "text", "orig"])
     r.add_argument("--base-url", help="the page's address, for a file or standard input")
     r.add_argument("-o", "--output", help="write here instead of standard output")
+    add_config_option(r)
 
     e = sub.add_parser("extract", help="extract the article and its metadata")
     e.add_argument("source", help="URL, local file, or - for standard input")
     e.add_argument("--base-url", help="the page's address, for a file or standard input")
     e.add_argument("--format", default="json", choices=["json", "text", "html"])
     e.add_argument("-o", "--output", help="write here instead of standard output")
+    add_config_option(e)
 
     from . import speak as cli_speak
 
@@ -60,7 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         cfg = load_config(args)
-        logging.basicConfig(level=cfg.server.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
+        # a batch command's output is its files and lines, not a server's log: warnings only, unless debugging
+        level = cfg.server.log_level if args.command == "serve" or cfg.server.log_level == "debug" else "warning"
+        logging.basicConfig(level=level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s")
         if args.command == "serve":
             from .serve import serve
 
@@ -75,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"a11y-proxy: {e}", file=sys.stderr)
         return 2
     except CLIError as e:
-        print(f"a11y-proxy: {e}", file=sys.stderr)
+        print(f"a11y-proxy: {e.say(user_lang())}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
@@ -110,6 +116,6 @@ def write_output(text: str, path: str | None) -> None:
         try:
             Path(path).write_text(text, encoding="utf-8")
         except OSError as e:
-            raise CLIError(f"cannot write {path}: {e.strerror}") from None
+            raise CLIError(f"cannot write {path}: {e.strerror}", f"无法写入 {path}：{e.strerror}") from None
     else:
         sys.stdout.write(text)

@@ -1,8 +1,9 @@
 """`a11y-proxy speak SOURCE... -o OUT`: audio files of articles, for publishers of audio versions.
 
 One source writes one file; several write a folder with one numbered file each and an M3U playlist. A source
-that fails (unreachable, not an article, too long) gets one line on stderr naming it, the others are still
-made, and the exit status is 1.
+that fails (unreachable, not a web page, too long) gets one line on stderr naming it, in the user's language,
+the others are still made, and the exit status is 1. A PDF is read from its text layer (pypdf); an image or
+any other file that is not a web page is refused.
 """
 
 from __future__ import annotations
@@ -14,10 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from ..config import Config
+from ..config import Config, speech_workers
+from .errors import CLIError
+from .options import add_config_option
 
 if TYPE_CHECKING:
     from ..speech.service import SpeechService
+    from .loading import Fetcher
 
 EXIT_SOME_FAILED = 1
 
@@ -35,7 +39,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--voice", help="voice id or name for the article's language (default from config: "
                                    "speech.voices)")
     s.add_argument("--base-url", help="the page's address, for a file or standard input")
-    s.add_argument("--config", dest="sub_config", help=argparse.SUPPRESS)
+    add_config_option(s)
 
 
 @dataclass
@@ -44,7 +48,7 @@ class Done:
     path: Path | None = None
     title: str = ""
     seconds: float = 0.0
-    error: str = ""
+    error: CLIError | None = None
 
 
 class Progress:
@@ -67,49 +71,51 @@ class Progress:
 
 
 def run(cfg: Config, args: argparse.Namespace) -> int:
-    from .errors import CLIError
+    from .errors import CLIError, user_lang
 
     fmt = args.format or ("wav" if args.output.lower().endswith(".wav") else "mp3")
     if args.rate is not None and not 80 <= args.rate <= 400:
-        raise CLIError("--rate must be between 80 and 400 words per minute")
+        raise CLIError("--rate must be between 80 and 400 words per minute", "--rate 应在 80 到 400（每分钟词数）之间")
     single = len(args.sources) == 1 and not args.output.endswith(("/", "\\")) and not Path(args.output).is_dir()
     results = asyncio.run(_speak_all(cfg, args, fmt, single))
     failed = [r for r in results if r.error]
+    lang = user_lang()
     for r in failed:
-        print(f"a11y-proxy: speak: failed: {r.source}: {r.error}", file=sys.stderr)
+        print(f"a11y-proxy: {r.error.say(lang)}", file=sys.stderr)
     if not single:
         made = sum(1 for r in results if not r.error)
-        print(f"{made} of {len(results)} made in {args.output}", file=sys.stderr)
+        print(f"{made} of {len(results)} made in {args.output}" if lang == "en" else
+              f"已生成 {made} 个（共 {len(results)} 个），在 {args.output}", file=sys.stderr)
     return EXIT_SOME_FAILED if failed else 0
 
 
 async def _speak_all(cfg: Config, args: argparse.Namespace, fmt: str, single: bool) -> list[Done]:
     from ..errors import ProxyError
     from ..speech.service import SpeechService, audio_filename
-    from .errors import CLIError
+    from .loading import Fetcher
 
     speech = SpeechService(cfg.speech)
     await speech.start()
     try:
         if not speech.available:
-            raise CLIError(f"speech is not available: {speech.reason}")
+            raise CLIError(f"speech is not available: {speech.reason}", f"语音合成不可用：{speech.reason}")
         try:
             voice = speech.find_voice(args.voice) if args.voice else None
         except ProxyError as e:
-            raise CLIError(e.en) from None
+            raise CLIError(e.en, e.zh) from None
         rate = args.rate or cfg.speech.rate
         folder = Path(args.output)
         if not single:
             try:
                 folder.mkdir(parents=True, exist_ok=True)
             except OSError as e:
-                raise CLIError(f"cannot create {folder}: {e.strerror}") from None
+                raise CLIError(f"cannot create {folder}: {e.strerror}", f"无法创建 {folder}：{e.strerror}") from None
         progress = Progress(len(args.sources)) if not single else None
-        slots = asyncio.Semaphore(cfg.speech.workers)
+        slots = asyncio.Semaphore(speech_workers(cfg.speech))
 
-        async def one(n: int, source: str) -> Done:
+        async def one(n: int, source: str, fetcher: Fetcher) -> Done:
             async with slots:
-                done = await _speak_one(cfg, speech, source, args.base_url, rate, fmt, voice)
+                done = await _speak_one(cfg, speech, fetcher, source, args.base_url, rate, fmt, voice)
             if done.error:
                 label = f"FAILED {source}"
             else:
@@ -121,47 +127,51 @@ async def _speak_all(cfg: Config, args: argparse.Namespace, fmt: str, single: bo
                     label = done.path.name
                 except OSError as e:  # this file is lost, the batch goes on
                     done.path.unlink(missing_ok=True)
-                    done.path, done.error, label = None, f"cannot write {target}: {e.strerror}", f"FAILED {source}"
+                    done.path, label = None, f"FAILED {source}"
+                    done.error = CLIError(f"cannot write {target}: {e.strerror}", f"无法写入 {target}：{e.strerror}")
             if progress:
                 progress.step(label)
             return done
 
-        results = await asyncio.gather(*(one(n, s) for n, s in enumerate(args.sources, 1)))
+        async with Fetcher(cfg) as fetcher:
+            results = await asyncio.gather(*(one(n, s, fetcher) for n, s in enumerate(args.sources, 1)))
         if not single:
             try:
                 _write_playlist(folder, results)
             except OSError as e:
-                raise CLIError(f"cannot write the playlist in {folder}: {e.strerror}") from None
+                raise CLIError(f"cannot write the playlist in {folder}: {e.strerror}",
+                               f"无法在 {folder} 中写入播放列表：{e.strerror}") from None
         return results
     finally:
         await speech.close()
 
 
-async def _speak_one(cfg: Config, speech: SpeechService, source: str, base_url: str | None, rate: int,
-                     fmt: str, voice: str | None) -> Done:
+async def _speak_one(cfg: Config, speech: SpeechService, fetcher: Fetcher, source: str, base_url: str | None,
+                     rate: int, fmt: str, voice: str | None) -> Done:
     """Fetch, extract and synthesise one source into a temporary file; errors become Done.error."""
+    import logging
     import tempfile
 
-    from transforms.pipeline import extract_article
     from transforms.speech.text import speech_text
 
     from ..errors import ProxyError
-    from .errors import CLIError
-    from .loading import load_source, offline_context
+    from .loading import article_of, load_document
 
     try:
-        text, url = await load_source(cfg, source, base_url)
-        article = extract_article(text, offline_context(cfg, url, "read"), cfg.modes["api"])
+        article = article_of(cfg, await load_document(cfg, source, base_url, fetcher), source)
         said = speech_text(article)
         if not said.sentences:
-            return Done(source, error="no text to read on this page")
+            return Done(source, error=CLIError(f"{source}: no text to read on this page",
+                                               f"{source}：页面上没有可以朗读的文字"))
         audio = await speech.speak(said, rate, fmt, voice=voice)
     except CLIError as e:
-        return Done(source, error=str(e))
+        return Done(source, error=e)
     except ProxyError as e:
-        return Done(source, error=e.en)
-    except Exception as e:  # one broken page must not stop the batch
-        return Done(source, error=f"{e.__class__.__name__}: {e}")
+        return Done(source, error=CLIError(f"{source}: {e.en}", f"{source}：{e.zh}"))
+    except Exception:  # one broken page must not stop the batch; the details go to the log, not the line
+        logging.getLogger("a11y_proxy.cli").debug("speak %s failed", source, exc_info=True)
+        return Done(source, error=CLIError(f"{source}: could not be read aloud (an internal error; --config with "
+                                           "server.log_level: debug shows it)", f"{source}：朗读失败（内部错误）"))
     handle, tmp = tempfile.mkstemp(suffix="." + fmt)
     with open(handle, "wb") as f:
         f.write(audio.data)

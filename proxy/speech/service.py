@@ -19,9 +19,10 @@ from typing import Any
 
 from transforms.speech.text import Sentence, SpeechText, runs
 
-from ..config import SpeechConfig
+from ..config import RATE_RANGE, SpeechConfig, speech_workers
 from ..errors import Busy, ProxyError, TooLarge
 from . import worker as speech_worker
+from .lanes import Lane, Lanes
 from .voices import NoVoice, find_voice, pick_voice
 from .worker import Job, Piece, Result
 
@@ -29,7 +30,8 @@ log = logging.getLogger("a11y_proxy.speech")
 PAUSE_RUN = 0.04  # between a Chinese and an English stretch of one sentence
 PAUSE_SENTENCE = 0.3
 PAUSE_PARAGRAPH = 0.6
-RATE_MIN, RATE_MAX = 80, 400  # words per minute on espeak's scale
+PAUSE_HEADING = 0.9  # before and after a heading: a new part begins
+RATE_MIN, RATE_MAX = RATE_RANGE  # words per minute on espeak's scale
 RATE_STEPS = (0.7, 0.85, 1.0, 1.2, 1.45)  # the toolbar's five 语速 steps, as factors of speech.rate
 START_TIMEOUT = 30.0
 RETRY_FIRST, RETRY_MAX = 5.0, 300.0  # seconds between start attempts after a failed one
@@ -43,6 +45,15 @@ def audio_filename(title: str, fmt: str) -> str:
     """A file name from an article's title that every file system accepts (Chinese kept)."""
     name = re.sub(r"\s+", " ", FILENAME_UNSAFE.sub(" ", title)).strip(" .")[:80]
     return f"{name or 'article'}.{fmt}"
+
+
+def pause_between(s: Sentence, following: Sentence | None) -> float:
+    """Silence after a sentence: longer around a heading and between paragraphs than between sentences."""
+    if following is None:
+        return PAUSE_SENTENCE
+    if s.heading or following.heading:
+        return PAUSE_HEADING
+    return PAUSE_PARAGRAPH if following.paragraph != s.paragraph else PAUSE_SENTENCE
 
 
 class SpeechFailed(ProxyError):
@@ -129,8 +140,9 @@ class SpeechService:
         self.reason = "starting"
         self.driver = ""
         self.voices: list[dict[str, Any]] = []
-        self._idle: asyncio.Queue[Worker] = asyncio.Queue()
+        self._lanes: Lanes[Worker] = Lanes()
         self._workers: set[Worker] = set()
+        self.jobs = 0  # jobs run (a seek into a finished file must not add one)
         self._background: set[asyncio.Task[Any]] = set()
         self._started: asyncio.Task[None] | None = None
         self._first_attempt = asyncio.Event()
@@ -157,7 +169,7 @@ class SpeechService:
             for w in list(self._workers):  # what the failed attempt started
                 self._workers.discard(w)
                 await asyncio.to_thread(w.stop)
-            self._idle = asyncio.Queue()
+            self._lanes = Lanes()
             log.info("speech: trying again in %.0fs", pause)
             await asyncio.sleep(pause)
             pause = min(pause * 2, RETRY_MAX)
@@ -172,10 +184,11 @@ class SpeechService:
         if not self.cfg.enabled:
             self.reason = "disabled in config (speech.enabled)"
             return
-        results = await asyncio.gather(*(self._spawn() for _ in range(self.cfg.workers)), return_exceptions=True)
+        results = await asyncio.gather(*(self._spawn() for _ in range(speech_workers(self.cfg))),
+                                       return_exceptions=True)
         for r in results:
             if isinstance(r, Worker):
-                self._idle.put_nowait(r)
+                self._lanes.put(r)
         failures = [r for r in results if not isinstance(r, Worker)]
         if len(failures) == len(results):
             self.reason = f"speech engine failed to start: {failures[0]}"
@@ -193,7 +206,7 @@ class SpeechService:
             return
         self.available, self.reason = True, ""
         self.up.set()
-        log.info("speech ready: driver %s, %d worker(s), zh voice %s", self.driver, self.cfg.workers,
+        log.info("speech ready: driver %s, %d worker(s), zh voice %s", self.driver, len(self._workers),
                  self.voice_for("zh"))
 
     async def _spawn(self) -> Worker:
@@ -219,7 +232,7 @@ class SpeechService:
 
         async def respawn() -> None:
             try:
-                self._idle.put_nowait(await self._spawn())
+                self._lanes.put(await self._spawn())
             except Exception as e:
                 log.error("could not replace a speech worker: %s", e)
 
@@ -249,7 +262,7 @@ class SpeechService:
                 "voices": voices if self.voices else {}, "reason": self.reason or None}
 
     def has_idle_worker(self) -> bool:
-        return not self._idle.empty()
+        return self._lanes.has_idle()
 
     def background(self, coro: Coroutine[Any, Any, Any], limit: int = 4) -> None:
         """Run optional work (prefetching the next sentence) without anyone waiting; dropped when busy."""
@@ -290,15 +303,15 @@ class SpeechService:
             self.voice_for("zh")  # raises: speech is not available, and why
         return find_voice(self.voices, name, self.driver)
 
-    def pieces(self, sentences: list[Sentence], lang: str, voice: str | None = None) -> list[Piece]:
-        """Utterances for sentences: each sentence split into language runs, pauses between them.
-        `voice` replaces the language's own voice (the other script's runs keep theirs)."""
+    def pieces(self, sentences: list[Sentence], lang: str, voice: str | None = None,
+               following: Sentence | None = None) -> list[Piece]:
+        """Utterances for sentences: each sentence split into language runs, pauses between them (and after
+        the last, by the sentence `following` them). `voice` replaces the language's own voice (the other
+        script's runs keep theirs)."""
         base = voice or self.voice_for(lang)
         out: list[Piece] = []
         for n, s in enumerate(sentences):
-            last_pause = PAUSE_SENTENCE
-            if n + 1 < len(sentences) and sentences[n + 1].paragraph != s.paragraph:
-                last_pause = PAUSE_PARAGRAPH
+            last_pause = pause_between(s, sentences[n + 1] if n + 1 < len(sentences) else following)
             parts = runs(s.spoken, lang)
             for j, (run_lang, text) in enumerate(parts):
                 try:
@@ -316,9 +329,10 @@ class SpeechService:
 
     async def speak(self, text: SpeechText, rate: int, fmt: str, indices: list[int] | None = None,
                     voice: str | None = None) -> Audio:
-        """Audio of a whole SpeechText, or of the sentences at `indices`."""
+        """Audio of a whole SpeechText, or of the sentences at `indices`, as one job in the segment lane (for
+        short texts: a whole article is made sentence by sentence, see `proxy.speech.article`)."""
         chosen = text.sentences if indices is None else [text.sentences[i] for i in indices]
-        self.check_length(sum(len(s.spoken) for s in chosen))
+        self.check_length(sum(len(s.text) for s in chosen))
         pieces = self.pieces(chosen, text.lang, voice)
         if not pieces:
             raise ProxyError("这个页面没有可以朗读的文字。", "There is no text on this page to read aloud.",
@@ -329,18 +343,20 @@ class SpeechService:
         result = await self.run(Job(pieces, rate, fmt))
         return Audio(result.data, fmt, result.seconds, result.sample_rate)
 
-    async def run(self, job: Job) -> Result:
-        """Run a job on an idle worker. The job finishes (or its worker is replaced) even if the request that
-        asked for it goes away, so a worker is never handed back while it is still busy."""
-        worker = await self._take()
+    async def run(self, job: Job, lane: Lane = "segment", stream: str = "") -> Result:
+        """Run a job on the next worker its lane gets (see `lanes`). The job finishes (or its worker is
+        replaced) even if the request that asked for it goes away, so a worker is never handed back while it
+        is still busy."""
+        worker = await self._take(lane, stream)
+        self.jobs += 1
         task = asyncio.create_task(self._run_on(worker, job))
         return await asyncio.shield(task)
 
-    async def _take(self) -> Worker:
+    async def _take(self, lane: Lane, stream: str) -> Worker:
         deadline = time.monotonic() + self.cfg.job_timeout
         while True:
             try:
-                worker = await asyncio.wait_for(self._idle.get(), max(0.01, deadline - time.monotonic()))
+                worker = await self._lanes.take(lane, stream, max(0.01, deadline - time.monotonic()))
             except TimeoutError:
                 raise Busy("语音服务繁忙，请稍后再试。", "The speech service is busy; please try again shortly.",
                            reason="no idle speech worker") from None
@@ -366,5 +382,5 @@ class SpeechService:
             log.warning("speech job failed on worker %s: %s; replacing it", worker.pid, e)
             self._replace(worker)
             raise SpeechFailed("语音合成失败。", f"Speech synthesis failed: {e}", reason="speech job error") from None
-        self._idle.put_nowait(worker)
+        self._lanes.put(worker)
         return result

@@ -50,6 +50,7 @@ class Result:
     seconds: float
     chars: int
     timings: dict[str, float] = field(default_factory=dict)
+    speech_samples: int = 0  # samples before the last piece's pause: where the words end (a caption's end)
 
 
 def _espeak_playing() -> bool:
@@ -159,17 +160,20 @@ class Engine:
         chunks: list[bytes] = []
         rate = 0
         chars = 0
+        spoken = 0
         for piece in job.pieces:
             pcm, piece_rate = self.utter(piece.voice, piece.text, job.rate)
             if rate and piece_rate != rate:
                 raise RuntimeError(f"voices disagree on the sample rate ({rate} and {piece_rate})")
             rate = piece_rate
             chunks.append(audio_encode.trim_silence(pcm, rate))
+            spoken = sum(map(len, chunks))
             chunks.append(audio_encode.silence(piece.pause, rate))
             chars += len(piece.text)
         pcm = b"".join(chunks)
         data = pcm if job.fmt == "pcm" else audio_encode.encode(pcm, rate, job.fmt)
-        return Result(data, rate, len(pcm) / audio_encode.SAMPLE_WIDTH / max(rate, 1), chars)
+        return Result(data, rate, len(pcm) / audio_encode.SAMPLE_WIDTH / max(rate, 1), chars,
+                      speech_samples=spoken // audio_encode.SAMPLE_WIDTH)
 
     def close(self) -> None:
         shutil.rmtree(self.tmp, ignore_errors=True)

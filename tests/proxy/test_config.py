@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -54,3 +55,46 @@ def test_serve_refuses_bad_config_with_one_line(tmp_path: Path) -> None:
     assert r.returncode == 2
     assert r.stderr.strip().count("\n") == 0 and "server.port" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("text,key", [
+    ("speech: {rate: 50}", "speech.rate"),
+    ("speech: {rate: 401}", "speech.rate"),
+    ("speech: {job_timeout: 0}", "speech.job_timeout"),
+    ("speech: {job_timeout: -3.5}", "speech.job_timeout"),
+    ("speech: {max_chars: 0}", "speech.max_chars"),
+    ("speech: {workers: -1}", "speech.workers"),
+    ("server: {port: 0}", "server.port"),
+    ("server: {port: 65536}", "server.port"),
+    ("server: {log_level: loud}", "server.log_level"),
+    ("cache: {audio_max_bytes: 0}", "cache.audio_max_bytes"),
+])
+def test_values_out_of_range_are_refused_naming_the_key(tmp_path: Path, text: str, key: str) -> None:
+    with pytest.raises(config.ConfigError) as e:
+        config.load(write(tmp_path, text), env={})
+    message = str(e.value)
+    assert key in message and "\n" not in message
+
+
+def test_a_yaml_error_keeps_its_line_number(tmp_path: Path) -> None:
+    bad = write(tmp_path, "server:\n  port: 8080\n  host: [unclosed\nspeech:\n  rate: 175\n")
+    with pytest.raises(config.ConfigError) as e:
+        config.load(bad, env={})
+    assert "line " in str(e.value) and "Error" not in str(e.value)  # where, and no exception class name
+    assert "line 4" in str(e.value) or "line 3" in str(e.value), str(e.value)
+
+
+def test_an_unknown_log_level_from_the_environment_is_refused() -> None:
+    with pytest.raises(config.ConfigError, match="server.log_level"):
+        config.load(ROOT / "config.yaml", env={"A11Y_PROXY_LOG_LEVEL": "chatty"})
+
+
+@pytest.mark.parametrize("args", [
+    ["serve"], ["render", "-", "--mode", "text"], ["extract", "-"], ["speak", "-", "-o", "x.mp3"],
+])
+def test_config_works_after_every_subcommand(tmp_path: Path, args: list[str]) -> None:
+    bad = write(tmp_path, "speech: {rate: 1000}")
+    r = subprocess.run([sys.executable, "-m", "proxy", *args, "--config", str(bad)], capture_output=True, text=True,
+                       timeout=60, input="", cwd=tmp_path, env={**os.environ, "LANG": "C.UTF-8", "LC_ALL": ""})
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.strip() == "a11y-proxy: config: speech.rate must be 80..400 words per minute, not 1000"

@@ -21,8 +21,38 @@ PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                     "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
 
 
+LONG_SENTENCES = [
+    "会议指出，今年以来全省技术合同成交额持续增长，科技成果转化工作取得明显成效。",
+    "各地要围绕产业链部署创新链，推动高校院所与企业建立长期稳定的合作关系。",
+    "全省新建中试基地十五家，累计达到八十六家，技术经理人队伍不断壮大。",
+    "下一步，要进一步完善科技成果评价机制，健全以质量、绩效、贡献为核心的评价体系。",
+    "请各单位于12月31日前报送年度工作总结，联系电话：027-87654321。",
+    "截至10月底，全省高新技术企业达到1.2万家，同比增长12.3%。",
+]
+
+
 def article(title: str = "测试文章标题", body: str = "这是一篇测试文章的正文，内容足够长，便于提取。") -> str:
     return ARTICLE.format(title=title, body=body)
+
+
+def long_article(chars: int, seed: str) -> str:
+    """An article of about `chars` characters of body text in paragraphs with headings; `seed` makes its
+    words differ from another seed's (a cache keyed by the words sees a new article)."""
+    parts: list[str] = []
+    size, n = 0, 0
+    while size < chars:
+        n += 1
+        para = f"第{n}段（{seed}）：" + "".join(LONG_SENTENCES[(n + k) % len(LONG_SENTENCES)] for k in range(4))
+        parts.append((f"<h2>{n // 5 + 1}、第{n // 5 + 1}部分</h2>" if n % 5 == 1 else "") + f"<p>{para}</p>")
+        size += len(para)
+    title = f"长篇测试文章{seed}"
+    return (f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title>'
+            f'<meta name="ArticleTitle" content="{title}"></head><body><div id="zoom">{"".join(parts)}</div></body></html>')
+
+
+async def long_page(request: web.Request) -> web.Response:
+    return web.Response(text=long_article(int(request.match_info["chars"]), request.match_info["seed"]),
+                        content_type="text/html")
 
 
 async def fixture_page(request: web.Request) -> web.StreamResponse:
@@ -105,4 +135,5 @@ def make_upstream_app(state: dict | None = None) -> web.Application:
     app.router.add_get("/status/{code}", status)
     app.router.add_get("/no-store", no_store)
     app.router.add_get("/flaky", flaky)
+    app.router.add_get("/long/{chars:[0-9]+}/{seed}", long_page)
     return app

@@ -67,7 +67,8 @@ class SpeechText:
 
     @property
     def chars(self) -> int:
-        return sum(len(s.spoken) for s in self.sentences)
+        """Length of the written text: what a reader calls the article's length (speech.max_chars)."""
+        return sum(len(s.text) for s in self.sentences)
 
     def digest(self) -> str:
         """Identifies what is said, not where it came from: two pages with the same words share audio."""

@@ -3,7 +3,13 @@
 
 Audio is only ever made from a page's extracted article, addressed by the page URL and a sentence index:
 never from text in the query string, so the proxy is not a free text-to-speech service for the world.
-Audio is cached by what is said (text hash, voice, rate, format), so two URLs of one article share it.
+
+A whole article streams as it is made (the first sentence is heard within a second, however long the
+article), while the file is written to the disk cache (`proxy.cache.audio`); a finished file is served from
+disk with byte ranges and a strong ETag that names its exact bytes, so seeking never synthesises again. A
+response streamed before the file is finished carries no ETag and no Accept-Ranges: nothing a client could
+later match against different bytes. Segments are small: they live in the page cache, keyed by what is said,
+and are made in the speech service's segment lane, ahead of any whole-article job.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import os
 import re
 from typing import Any
 from urllib.parse import quote
@@ -20,18 +27,24 @@ from aiohttp import web
 from transforms.speech.text import SpeechText, speech_text
 
 from ... import __version__
+from ...cache.audio import AudioStore, RedisShare, Stored
 from ...cache.entry import Entry
+from ...cache.redis import RedisCache
 from ...errors import BadURL, ProxyError
 from ...pages.service import refuse_non_html
+from ...speech.article import ArticleAudio
 from ...speech.encode import FORMATS, MEDIA_TYPES
 from ...speech.service import RATE_MAX, RATE_MIN, SpeechFailed, SpeechService, audio_filename
 from .. import urlscheme
+from ..audio_files import AudioFiles, Production
 from ..byteranges import Unsatisfiable, parse_range
-from ..keys import CONFIG, SERVICES, SPEECH
+from ..keys import AUDIO_FILES, CONFIG, SERVICES, SPEECH
 from ..middlewares import settings_of, ui_lang
 from ..urlscheme import PREFIX_LINKS
 
 AUDIO_TTL = 24 * 3600  # audio depends only on the words, voice and rate: keep it as long as the cache allows
+FILE_BLOCK = 1 << 16
+AUDIO_FORMAT_VERSION = "2"  # bump when the same words would give other bytes (encoder, pauses, tags)
 
 
 def setup(app: web.Application) -> None:
@@ -49,9 +62,19 @@ def audio_status(app: web.Application) -> dict[str, Any]:
 
 
 async def _speech_service(app: web.Application):  # cleanup context
-    speech = SpeechService(app[CONFIG].speech)
+    cfg = app[CONFIG]
+    speech = SpeechService(cfg.speech)
     app[SPEECH] = speech
+    store = AudioStore(cfg.cache.audio_dir or None, cfg.cache.audio_max_bytes)
+    cache = app[SERVICES].cache
+    share = RedisShare(cache, cfg.cache.audio_share_max_bytes, cfg.cache.audio_share_ttl) \
+        if isinstance(cache, RedisCache) else None
+    files = AudioFiles(store, share)
+    app[AUDIO_FILES] = files
     speech.start_soon()
+    if cfg.speech.enabled:
+        await asyncio.to_thread(store.dir.mkdir, parents=True, exist_ok=True)
+        await asyncio.to_thread(store.scan)
 
     async def announce() -> None:
         await speech.up.wait()
@@ -62,6 +85,7 @@ async def _speech_service(app: web.Application):  # cleanup context
         yield
     finally:
         task.cancel()
+        await files.close()
         await speech.close()
 
 
@@ -72,10 +96,20 @@ async def whole_article(request: web.Request) -> web.StreamResponse:
     speech, text, _ = await _article_speech(request)
     fmt, rate = _format(request), _rate(request, speech)
     speech.check_length(text.chars)
-    key = f"audio:{text.digest()}:{_voices(speech, text.lang)}:{rate}:{fmt}"
-    data = await _cached_audio(request, key, lambda: speech.speak(text, rate, fmt))
+    key = _article_key(speech, text, rate, fmt)
     filename = audio_filename(text.title, fmt)
-    return _audio_response(request, data, fmt, key, filename)
+    files = request.app[AUDIO_FILES]
+    stored = await files.find(key, fmt)
+    if stored is not None:
+        return await _serve_file(request, stored, fmt, filename)
+    prod = files.production(key, fmt, lambda: ArticleAudio(speech, text, rate, fmt, stream=key))
+    return await _serve_stream(request, files, prod, fmt, filename)
+
+
+def _article_key(speech: SpeechService, text: SpeechText, rate: int, fmt: str) -> str:
+    """Names a whole article's audio file by everything that decides its bytes."""
+    said = f"{AUDIO_FORMAT_VERSION}\x00{text.digest()}\x00{_voices(speech, text.lang)}\x00{rate}\x00{fmt}"
+    return hashlib.sha256(said.encode()).hexdigest()[:40]
 
 
 async def sentences(request: web.Request) -> web.Response:
@@ -83,7 +117,7 @@ async def sentences(request: web.Request) -> web.Response:
     quoted = quote(page, safe="")
     body = {"url": page, "title": text.title, "lang": text.lang, "count": len(text.sentences),
             "audio": f"/audio?url={quoted}",
-            "sentences": [{"i": i, "text": s.text, "paragraph": s.paragraph,
+            "sentences": [{"i": i, "text": s.text, "paragraph": s.paragraph, "heading": s.heading,
                            "audio": f"/audio/segment?url={quoted}&i={i}"} for i, s in enumerate(text.sentences)]}
     return web.json_response(body, dumps=lambda o: json.dumps(o, ensure_ascii=False),
                              headers={"Cache-Control": "private, max-age=60"})
@@ -102,8 +136,7 @@ async def segment(request: web.Request) -> web.StreamResponse:
     data = await _segment_audio(request, speech, text, i, rate, fmt)
     if i + 1 < len(text.sentences):
         _prefetch(request, speech, text, i + 1, rate, fmt)
-    return _audio_response(request, data, fmt, _segment_key(speech, text, i, rate, fmt),
-                           audio_filename(f"{text.title}-{i + 1}", fmt))
+    return _audio_response(request, data, fmt, audio_filename(f"{text.title}-{i + 1}", fmt))
 
 
 # -- the article's speech text ------------------------------------------------------------------------------
@@ -210,17 +243,32 @@ def content_disposition(filename: str, attachment: bool) -> str:
     return f"{kind}; filename=\"{ascii_stem}.{ext}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-def _audio_response(request: web.Request, data: bytes, fmt: str, key: str, filename: str) -> web.Response:
-    etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:24] + '"'
+def _headers(request: web.Request, fmt: str, filename: str) -> dict[str, str]:
     # the speaking rate comes from the reader's settings cookie: never one shared copy for everyone
-    headers = {"Accept-Ranges": "bytes", "ETag": etag, "Cache-Control": "private, max-age=3600", "Vary": "Cookie",
-               "Content-Disposition": content_disposition(filename, request.query.get("download") == "1")}
-    if request.headers.get("If-None-Match") == etag:
-        return web.Response(status=304, headers=headers)
+    return {"Content-Type": MEDIA_TYPES[fmt], "Cache-Control": "private, max-age=3600", "Vary": "Cookie",
+            "Content-Disposition": content_disposition(filename, request.query.get("download") == "1")}
+
+
+def strong_etag(data: bytes) -> str:
+    """An ETag that names these exact bytes (made again with other bytes, it changes)."""
+    return '"' + hashlib.sha256(data).hexdigest()[:40] + '"'
+
+
+def _wanted_range(request: web.Request, etag: str, size: int) -> tuple[int, int] | None:
+    """The one byte range to send (None: all of it); Unsatisfiable for a range outside the body."""
     if_range = request.headers.get("If-Range")
-    wanted = request.headers.get("Range") if if_range in (None, etag) else None
+    return parse_range(request.headers.get("Range") if if_range in (None, etag) else None, size)
+
+
+def _audio_response(request: web.Request, data: bytes, fmt: str, filename: str) -> web.Response:
+    """A small audio body from memory (a segment), with Range and a strong ETag of its bytes."""
+    etag = strong_etag(data)
+    headers = {**_headers(request, fmt, filename), "Accept-Ranges": "bytes", "ETag": etag}
+    del headers["Content-Type"]
+    if etag in request.headers.get("If-None-Match", ""):
+        return web.Response(status=304, headers=headers)
     try:
-        span = parse_range(wanted, len(data))
+        span = _wanted_range(request, etag, len(data))
     except Unsatisfiable:
         headers["Content-Range"] = f"bytes */{len(data)}"
         return web.Response(status=416, headers=headers)
@@ -229,3 +277,72 @@ def _audio_response(request: web.Request, data: bytes, fmt: str, key: str, filen
     first, last = span
     headers["Content-Range"] = f"bytes {first}-{last}/{len(data)}"
     return web.Response(status=206, body=data[first:last + 1], content_type=MEDIA_TYPES[fmt], headers=headers)
+
+
+async def _serve_file(request: web.Request, stored: Stored, fmt: str, filename: str) -> web.StreamResponse:
+    """A finished file from disk: its bytes, or the one range asked for, read in blocks (never all at once)."""
+    headers = {**_headers(request, fmt, filename), "Accept-Ranges": "bytes", "ETag": stored.etag}
+    if stored.etag in request.headers.get("If-None-Match", ""):
+        return web.Response(status=304, headers=headers)
+    try:
+        span = _wanted_range(request, stored.etag, stored.size)
+    except Unsatisfiable:
+        headers["Content-Range"] = f"bytes */{stored.size}"
+        return web.Response(status=416, headers=headers)
+    first, last = span or (0, stored.size - 1)
+    if span is not None:
+        headers["Content-Range"] = f"bytes {first}-{last}/{stored.size}"
+    try:
+        fd = os.open(stored.path, os.O_RDONLY)
+    except OSError:  # evicted a moment ago: made again on the next request
+        raise SpeechFailed("音频暂时不可用，请重试。", "The audio is not available right now; please try again.",
+                           reason="audio file vanished") from None
+    try:
+        resp = web.StreamResponse(status=206 if span else 200, headers=headers)
+        resp.content_length = last - first + 1
+        await resp.prepare(request)
+        if request.method == "HEAD":
+            return resp
+        pos = first
+        while pos <= last:
+            block = await asyncio.to_thread(os.pread, fd, min(FILE_BLOCK, last + 1 - pos), pos)
+            if not block:
+                break
+            await resp.write(block)
+            pos += len(block)
+        await resp.write_eof()
+        return resp
+    finally:
+        os.close(fd)
+
+
+async def _serve_stream(request: web.Request, files: AudioFiles, prod: Production, fmt: str,
+                        filename: str) -> web.StreamResponse:
+    """The file as it is made. Errors before the first sentence are answered as errors; a failure later can
+    only cut the stream, which closes the connection (a truncated body, never a complete-looking one)."""
+    chunks = files.follow(prod)
+    try:
+        first = await anext(chunks)
+    except StopAsyncIteration:
+        first = b""
+    headers = {**_headers(request, fmt, filename), "Cache-Control": "private, no-store", "Accept-Ranges": "none",
+               "X-Audio-Status": "streaming"}
+    resp = web.StreamResponse(headers=headers)
+    resp.enable_chunked_encoding()
+    await resp.prepare(request)
+    try:
+        if request.method != "HEAD":
+            await resp.write(first)
+            async for chunk in chunks:
+                await resp.write(chunk)
+    except ProxyError as e:
+        request["reason"] = e.log_reason
+        if request.transport is not None:
+            request.transport.close()
+        return resp
+    except ConnectionError:  # the listener left; the production goes on for the next request
+        return resp
+    finally:
+        await chunks.aclose()
+    await resp.write_eof()
+    return resp

@@ -78,9 +78,11 @@ async def whole(proxy_url: str, fmt: str = "mp3", **kw: object) -> tuple[int, CI
 @pytest.mark.speech
 @pytest.mark.skipif(not HAVE_ESPEAK, reason="espeak-ng is not installed")
 async def test_whole_article_mp3(proxy_url: str) -> None:
-    status, headers, body = await whole(proxy_url)
+    status, headers, body = await whole(proxy_url)  # streamed while made, or the finished file
     assert status == 200, body[:300]
     assert headers["Content-Type"] == "audio/mpeg"
+    status, headers, again = await whole(proxy_url)  # finished by now: from the disk cache
+    assert status == 200 and again == body
     assert int(headers["Content-Length"]) == len(body)
     assert headers["Accept-Ranges"] == "bytes"
     assert headers["Content-Disposition"].startswith('inline; filename="article.mp3"')
@@ -107,6 +109,7 @@ async def test_whole_article_wav_and_health(proxy_url: str) -> None:
 @pytest.mark.speech
 @pytest.mark.skipif(not HAVE_ESPEAK, reason="espeak-ng is not installed")
 async def test_range_requests_return_the_right_bytes(proxy_url: str) -> None:
+    await whole(proxy_url)
     _, headers, full = await whole(proxy_url)
     size, etag = len(full), headers["ETag"]
     for header, (first, last) in [("bytes=100-199", (100, 199)), ("bytes=-50", (size - 50, size - 1)),

@@ -262,3 +262,46 @@ async def test_stale_copy_from_other_instance_when_site_fails(shared: tuple[dict
         state["down"] = False
     assert state["stale"] == 2  # p2 tried the site, which failed
     assert status == 200 and "共享缓存页面stale" in body and "缓存版本" in body
+
+
+@pytest.mark.speech
+async def test_two_instances_share_finished_audio(redis_url: str) -> None:
+    """Instance A reads an article aloud; instance B (its own disk cache, the same Redis) serves the same
+    bytes under the same ETag without synthesising anything."""
+    from urllib.parse import quote
+
+    from proxy.app.keys import SPEECH
+    from tests.support.upstream_app import make_upstream_app
+
+    upstream = ThreadServer(lambda: make_upstream_app({})).start()
+    proxies = []
+    try:
+        for _ in range(2):  # two configs: two audio folders, as two machines would have
+            cfg = conftest.test_config(upstream.port, cache__backend="redis", cache__redis_url=redis_url,
+                                       cache__redis_prefix="audio-share:")
+            cfg.speech.workers = 1
+            resolver = conftest.test_resolver()
+            proxies.append(ThreadServer(lambda c=cfg, r=resolver: create_app(c, resolver=r)).start())
+        a, b = proxies
+        page = quote(f"http://kjt.test.gov.cn:{upstream.port}/long/1500/shared", safe="")
+        async with aiohttp.ClientSession() as s:
+            for p in proxies:
+                for _ in range(300):
+                    async with s.get(f"{p.url}/healthz") as r:
+                        if (await r.json())["audio"]["available"]:
+                            break
+                    await asyncio.sleep(0.1)
+            async with s.get(f"{a.url}/audio?url={page}") as r:
+                made = await r.read()  # streamed while made, then published
+            async with s.get(f"{a.url}/audio?url={page}") as r:
+                etag = r.headers["ETag"]
+            assert b.runner is not None
+            jobs = b.runner.app[SPEECH].jobs
+            async with s.get(f"{b.url}/audio?url={page}") as r:
+                assert r.status == 200 and r.headers["ETag"] == etag
+                assert await r.read() == made
+            assert b.runner.app[SPEECH].jobs == jobs  # B synthesised nothing
+    finally:
+        for p in proxies:
+            p.stop()
+        upstream.stop()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
@@ -13,8 +14,12 @@ SAMPLE = ROOT / "proxy" / "upstream" / "sample" / "article.html"
 BASE = "https://kjt.example.gov.cn/art/2026/11/20/art_1.html"
 
 
+ENGLISH = {**os.environ, "LANG": "C.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
+
+
 def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "proxy", *args], input=stdin, capture_output=True, timeout=120)
+    return subprocess.run([sys.executable, "-m", "proxy", *args], input=stdin, capture_output=True, timeout=120,
+                          env=ENGLISH)
 
 
 def test_help_lists_every_command() -> None:

@@ -2,28 +2,35 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import wave
 from pathlib import Path
 
 import pytest
+from pypdf import PdfWriter
 
 from proxy.speech.encode import mp3_info
 from tests.proxy.speech.test_speech_service import HAVE_ESPEAK
+from tests.support.dns import DNSServer
+from tests.support.servers import free_port
+from tests.support.upstream_app import MINI_PDF, PNG
 
 pytestmark = [pytest.mark.speech, pytest.mark.skipif(not HAVE_ESPEAK, reason="espeak-ng is not installed")]
 ROOT = Path(__file__).resolve().parents[3]
 SAMPLE = "https://sample.a11y-proxy.invalid/art/2026/11/20/art_1.html"
+SAMPLE_PDF = "https://sample.a11y-proxy.invalid/attach/2026/tzgg.pdf"
 LOCAL = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>关于开展调研的通知</title>
 <meta name="ArticleTitle" content="关于开展调研的通知"><meta name="PubDate" content="2026-11-21"></head><body>
 <div id="zoom"><p>请各单位于12月31日前报送年度工作总结，联系电话：027-87654321。</p>
 <p>各地要围绕产业链部署创新链，推动高校院所与企业建立长期稳定的合作关系。</p></div></body></html>"""
 
 
-def speak(*args: str) -> subprocess.CompletedProcess[str]:
+def speak(*args: str, lang: str = "C.UTF-8") -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "LANG": lang, "LC_ALL": "", "LC_MESSAGES": ""}
     return subprocess.run([sys.executable, "-m", "proxy", "speak", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+                          text=True, timeout=120, env=env)
 
 
 def test_batch_with_one_bad_source(tmp_path: Path) -> None:
@@ -33,8 +40,8 @@ def test_batch_with_one_bad_source(tmp_path: Path) -> None:
     out = tmp_path / "audio"
     run = speak(SAMPLE, str(missing), str(local), "-o", str(out))
     assert run.returncode == 1, run.stderr
-    failures = [line for line in run.stderr.splitlines() if "failed:" in line]
-    assert len(failures) == 1 and str(missing) in failures[0] and "cannot read" in failures[0]
+    failures = [line for line in run.stderr.splitlines() if line.startswith("a11y-proxy: ")]
+    assert failures == [f"a11y-proxy: cannot read {missing}: No such file or directory"]
     assert "3/3" in run.stderr  # the progress bar reached the end
     files = sorted(p.name for p in out.glob("*.mp3"))
     assert files == ["01-示例省科技厅召开2026年科技成果转化工作推进会.mp3", "03-关于开展调研的通知.mp3"]
@@ -70,3 +77,62 @@ def test_output_folder_that_cannot_be_made_is_one_line(tmp_path: Path) -> None:
     run = speak(SAMPLE, SAMPLE, "-o", str(blocker / "audio"))
     assert run.returncode == 2 and "Traceback" not in run.stderr
     assert run.stderr.strip().splitlines()[-1].startswith(f"a11y-proxy: cannot create {blocker / 'audio'}")
+
+
+def test_an_image_is_refused_with_one_line(tmp_path: Path) -> None:
+    image = tmp_path / "photo.png"
+    image.write_bytes(PNG)
+    run = speak(str(image), "-o", str(tmp_path / "x.mp3"))
+    assert run.returncode == 1 and not (tmp_path / "x.mp3").exists()
+    assert run.stderr.strip() == f"a11y-proxy: {image} is an image, not a web page: there is nothing to read aloud"
+    run = speak(str(image), "-o", str(tmp_path / "x.mp3"), lang="zh_CN.UTF-8")
+    assert run.stderr.strip() == f"a11y-proxy: {image} 是图片，不是网页，没有可以朗读的文字"
+
+
+def test_a_pdf_is_read_from_its_text_layer_and_a_scan_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "plan.mp3"
+    run = speak(SAMPLE_PDF, "-o", str(target))
+    assert run.returncode == 0, run.stderr
+    assert mp3_info(target.read_bytes())["seconds"] > 2  # "a11y-proxy sample attachment: 2026 work plan"
+    scan = tmp_path / "scan.pdf"
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)  # a page with no text on it, as a scanned notice has
+    with scan.open("wb") as f:
+        writer.write(f)
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(MINI_PDF)
+    run = speak(str(scan), str(broken), "-o", str(tmp_path / "out"))
+    assert run.returncode == 1
+    assert [line for line in run.stderr.splitlines() if line.startswith("a11y-proxy:")] == [
+        f"a11y-proxy: {scan} is a PDF without a text layer (a scan): there is nothing to read aloud",
+        f"a11y-proxy: {broken} is a PDF that cannot be read"]
+
+
+def test_a_binary_file_is_refused(tmp_path: Path) -> None:
+    blob = tmp_path / "data.bin"
+    blob.write_bytes(bytes(range(256)) * 64)
+    run = speak(str(blob), "-o", str(tmp_path / "x.mp3"))
+    assert run.returncode == 1
+    assert run.stderr.strip() == f"a11y-proxy: {blob} is not a web page (application/octet-stream): there is " \
+        "nothing to read aloud"
+
+
+def test_an_unreachable_site_is_one_line_in_the_users_language(tmp_path: Path) -> None:
+    """A name that resolves (a real DNS server on 127.0.0.1) to a port where nothing listens."""
+    dns = DNSServer(0).start()
+    closed = free_port()
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(f"upstream: {{allowed_hosts: ['*.test.gov.cn'], allowed_ports: [{closed}], "
+                   f"allow_private_addresses: ['127.0.0.1/32'], dns_servers: ['{dns.address}']}}\n"
+                   "sample: {enabled: false}\n", encoding="utf-8")
+    url = f"http://www.test.gov.cn:{closed}/art/1.html"
+    try:
+        zh = speak(url, "-o", str(tmp_path / "x.mp3"), "--config", str(cfg), lang="zh_CN.UTF-8")
+        en = speak(url, "-o", str(tmp_path / "x.mp3"), "--config", str(cfg))
+    finally:
+        dns.stop()
+    assert zh.returncode == 1 and en.returncode == 1
+    assert zh.stderr.strip() == f"a11y-proxy: 无法连接到 {url}（连接失败）"
+    assert en.stderr.strip() == f"a11y-proxy: cannot reach {url} (the connection failed)"
+    for line in (zh.stderr, en.stderr):
+        assert line.count(url) == 1 and "Error" not in line and "Traceback" not in line
