@@ -15,6 +15,10 @@ of `/audio` (an article never read before), a one-sentence `/audio/segment` requ
 that article is being made, and seeks into the finished file (the speech service's job count proves that no
 synthesis happened). Everything runs with the shipped config.yaml (speech.workers, speech.rate), with
 speech.max_chars raised to fit the page when its written length is over it.
+
+The podcast rows run `a11y-proxy podcast` on the built-in sample column (20 articles, the first list page)
+into an empty folder (cold: every article synthesised), then again (warm: nothing changed, nothing
+synthesised), and report the wall time per article, and the loudness measured on the 20 MP3 files.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import argparse
 import asyncio
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -176,6 +181,33 @@ async def long_article(seeks: int = 20) -> dict[str, float]:
         upstream.stop()
 
 
+def podcast_times(articles: int = 20) -> dict[str, float]:
+    """Seconds per article of `a11y-proxy podcast` on the sample column, cold then warm, and the measured
+    loudness range of what it made."""
+    out: dict[str, float] = {}
+    folder = Path(tempfile.mkdtemp(prefix="a11y-bench-podcast-"))
+    try:
+        for run in ("cold", "warm"):
+            t0 = time.perf_counter()
+            done = subprocess.run([sys.executable, "-m", "proxy", "podcast", sample.SAMPLE_COLUMN, "-o", str(folder),
+                                   "--limit", str(articles)], cwd=ROOT, capture_output=True, text=True, timeout=1800)
+            out[run] = (time.perf_counter() - t0) / articles
+            if done.returncode != 0:
+                raise SystemExit(f"podcast failed: {done.stderr[-500:]}")
+            print(f"# podcast {run}: {done.stderr.strip().splitlines()[-1]}", file=sys.stderr)
+        try:
+            from tests.support.audio import measure
+        except ImportError:  # miniaudio is a test extra
+            return out
+        levels = [measure(p.read_bytes()) for p in folder.glob("*.mp3")]
+        out["lufs min"] = min(lufs for lufs, _ in levels)
+        out["lufs max"] = max(lufs for lufs, _ in levels)
+        out["peak max"] = max(peak for _, peak in levels)
+        return out
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def mp3_seconds(data: bytes) -> float:
     from proxy.speech.encode import mp3_info
 
@@ -218,6 +250,12 @@ async def main() -> None:
     rows.append(("seek into the finished file, 64 KB range, median / max (target < 50 ms)",
                  f"{la['seek median'] * 1000:.1f} / {la['seek max'] * 1000:.1f} ms"))
     rows.append(("synthesis jobs during the seeks (target 0)", f"{la['jobs during seeks']:.0f}"))
+    pod = podcast_times()
+    rows.append(("podcast, sample column, 20 articles: per article cold (all synthesised)", f"{pod['cold']:.2f} s"))
+    rows.append(("podcast, same folder again: per article warm (nothing changed)", f"{pod['warm']:.2f} s"))
+    if "lufs min" in pod:
+        rows.append(("loudness of those 20 MP3s, measured (target -16 LUFS, peak <= -1 dBTP)",
+                     f"{pod['lufs min']:.1f} to {pod['lufs max']:.1f} LUFS, true peak max {pod['peak max']:.1f} dBTP"))
     width = max(len(k) for k, _ in rows)
     from proxy.config import speech_workers
 

@@ -97,6 +97,7 @@ class SpeechConfig:
     job_timeout: float = 60.0
     max_chars: int = 20000
     rate: int = 175
+    loudness_lufs: float | None = -16.0  # None: no normalisation
     voices: dict[str, str] = field(
         default_factory=lambda: {"zh": "cmn-latn-pinyin", "en": "en-us", "yue": "yue"}
     )
@@ -150,7 +151,10 @@ def _coerce(value: Any, tp: Any, key: str) -> Any:
         _, vt = typing.get_args(tp)
         return {str(k): _coerce(v, vt, f"{key}.{k}") for k, v in value.items()}
     if origin in (typing.Union, types.UnionType):
-        raise ConfigError(f"config: {key}: unsupported type")
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) != 1 or len(typing.get_args(tp)) != 2:
+            raise ConfigError(f"config: {key}: unsupported type")
+        return None if value is None else _coerce(value, args[0], key)  # "X | None": null turns it off
     if tp is bool:
         if not isinstance(value, bool):
             raise ConfigError(f"config: {key} must be true or false, not {value!r}")
@@ -200,6 +204,8 @@ def _validate(cfg: Config) -> None:
     need(0 < cfg.speech.job_timeout <= 3600, f"speech.job_timeout must be more than 0 and at most 3600 seconds, "
          f"not {cfg.speech.job_timeout}")
     need(0 < cfg.speech.max_chars <= 1_000_000, f"speech.max_chars must be 1..1000000, not {cfg.speech.max_chars}")
+    need(cfg.speech.loudness_lufs is None or -40 <= cfg.speech.loudness_lufs <= -5,
+         f"speech.loudness_lufs must be -40..-5 or null, not {cfg.speech.loudness_lufs}")
     for mode in ("read", "elder", "a11y", "text", "orig", "api"):
         need(mode in cfg.modes, f"modes.{mode} is missing")
     from transforms.pipeline import TRANSFORMS  # the pipeline registers every transform

@@ -15,7 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 TRANSFORMS = {"transforms", "transforms.extract", "transforms.render", "transforms.speech", "transforms.sanitize",
               "transforms.links", "transforms.pipeline"}
-PROXY_LOW = {"proxy", "proxy.upstream", "proxy.cache", "proxy.speech"}
+PROXY_LOW = {"proxy", "proxy.upstream", "proxy.cache", "proxy.speech", "proxy.podcast"}
 # part -> the parts it may import (besides itself). "transforms" is the core: article, context, registry, parse.
 MAY_IMPORT: dict[str, set[str]] = {
     "transforms": set(),
@@ -29,6 +29,7 @@ MAY_IMPORT: dict[str, set[str]] = {
     "proxy.upstream": {"proxy"},
     "proxy.cache": {"proxy"},
     "proxy.speech": {"proxy"} | TRANSFORMS,
+    "proxy.podcast": {"proxy", "proxy.speech"} | TRANSFORMS,
     "proxy.pages": {"proxy", "proxy.upstream", "proxy.cache"} | TRANSFORMS,
     "proxy.app": {"proxy.pages"} | PROXY_LOW | TRANSFORMS,
     "proxy.cli": {"proxy.app", "proxy.pages"} | PROXY_LOW | TRANSFORMS,

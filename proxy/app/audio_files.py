@@ -4,6 +4,7 @@ number of listeners follow as it is written.
 
 A production goes on when its listeners leave (a seek is a new request, and it should find a finished file),
 and at most `MAX_PRODUCTIONS` run at once in a process: past that a new article is refused as busy.
+Articles nobody is listening to yet (a live feed's episodes) wait in a queue and are made one at a time.
 """
 
 from __future__ import annotations
@@ -12,16 +13,19 @@ import asyncio
 import logging
 import os
 import time
+from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from functools import partial
 
 from ..cache.audio import AudioStore, Part, RedisShare, Stored
 from ..errors import Busy, ProxyError
-from ..speech.article import ArticleAudio, Timeline
+from ..speech.article import ArticleAudio
+from ..speech.timeline import Cue, Timeline
 
 log = logging.getLogger("a11y_proxy.audio")
 MAX_PRODUCTIONS = 8
+MAX_QUEUED = 200  # articles waiting to be made in the background (the live feed's episodes)
 READ_BLOCK = 1 << 16
 
 
@@ -48,6 +52,30 @@ class AudioFiles:
         self.share = share
         self.running: dict[str, Production] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self._queue: OrderedDict[str, tuple[str, Callable[[], ArticleAudio]]] = OrderedDict()
+        self._queue_task: asyncio.Task[None] | None = None
+
+    def queue(self, key: str, fmt: str, make: Callable[[], ArticleAudio]) -> None:
+        """Make this article when nothing else is being made for the queue (one at a time, in order)."""
+        if key in self.running or key in self._queue or len(self._queue) >= MAX_QUEUED:
+            return
+        self._queue[key] = (fmt, make)
+        if self._queue_task is None or self._queue_task.done():
+            self._queue_task = asyncio.create_task(self._drain())
+
+    async def _drain(self) -> None:
+        while self._queue:
+            key, (fmt, make) = self._queue.popitem(last=False)
+            if await self.find(key, fmt) is not None:
+                continue
+            try:
+                prod = self.running.get(key) or self.production(key, fmt, make)
+            except ProxyError:  # busy: listeners first; try again later
+                self._queue[key] = (fmt, make)
+                await asyncio.sleep(5)
+                continue
+            async with prod.changed:
+                await prod.changed.wait_for(lambda p=prod: p.done)
 
     async def find(self, key: str, fmt: str) -> Stored | None:
         """The finished file: on this machine's disk, else copied from the share (another instance made it)."""
@@ -138,10 +166,27 @@ class AudioFiles:
         finally:
             os.close(fd)
 
+    async def cues(self, prod: Production) -> AsyncIterator[Cue]:
+        """The production's caption cues as its sentences are made; raises its error if it fails."""
+        n = 0
+        while True:
+            async with prod.changed:
+                await prod.changed.wait_for(lambda n=n: prod.done or len(prod.timeline.cues) > n)
+            if prod.error is not None:
+                raise prod.error
+            while n < len(prod.timeline.cues):
+                yield prod.timeline.cues[n]
+                n += 1
+            if prod.done:
+                return
+
     async def close(self) -> None:
+        self._queue.clear()
+        if self._queue_task is not None:
+            self._queue_task.cancel()
         for task in list(self._tasks):
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.gather(*self._tasks, *([self._queue_task] if self._queue_task else []), return_exceptions=True)
 
 
 def _more(prod: Production, pos: int) -> bool:

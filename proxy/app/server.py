@@ -23,6 +23,7 @@ from .keys import ACCESS_LOG, CONFIG, METRICS, SERVICES, STATIC
 from .lowlevel import answer_malformed_requests
 from .middlewares import FIXED_HEADERS, SANDBOX_CSP, TokenBuckets, access, admission, errors, on_prepare
 from .routes import audio as routes_audio
+from .routes import feed as routes_feed
 from .routes import settings as routes_settings
 from .routes.pages import api_article, asset, client_address, page
 from .routes.site import go, healthz, home, load_static, metrics, static
@@ -83,5 +84,6 @@ def create_app(cfg: Config, resolver: aiohttp.abc.AbstractResolver | None = None
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/metrics", metrics)
     routes_audio.setup(app)
+    routes_feed.setup(app)
     routes_settings.setup(app)
     return app

@@ -19,6 +19,8 @@ EPILOG = """examples:
   a11y-proxy render https://www.gov.cn/xinwen/ --mode elder -o page.html
   a11y-proxy render saved.html --base-url https://kjt.example.gov.cn/art/1.html --mode text
   a11y-proxy extract saved.html --base-url https://kjt.example.gov.cn/art/1.html --format json
+  a11y-proxy speak https://www.gov.cn/zhengce/content_1.htm -o notice.mp3 --captions vtt
+  a11y-proxy podcast https://kjt.example.gov.cn/col/gzdt/ -o feed/ --base-url https://kjt.example.gov.cn/podcast/
 """
 
 
@@ -50,9 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("-o", "--output", help="write here instead of standard output")
     add_config_option(e)
 
+    from . import podcast as cli_podcast
     from . import speak as cli_speak
 
     cli_speak.add_parser(sub)
+    cli_podcast.add_parser(sub)
     return p
 
 
@@ -77,6 +81,10 @@ def main(argv: list[str] | None = None) -> int:
             from . import speak as cli_speak
 
             return cli_speak.run(cfg, args)
+        if args.command == "podcast":
+            from . import podcast as cli_podcast
+
+            return cli_podcast.run(cfg, args)
     except config.ConfigError as e:
         print(f"a11y-proxy: {e}", file=sys.stderr)
         return 2

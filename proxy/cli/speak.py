@@ -1,6 +1,8 @@
 """`a11y-proxy speak SOURCE... -o OUT`: audio files of articles, for publishers of audio versions.
 
-One source writes one file; several write a folder with one numbered file each and an M3U playlist. A source
+One source writes one file; several write a folder with one numbered file each and an M3U playlist. Each MP3
+carries ID3v2.4 tags and a chapter at each heading, every sentence is normalised to speech.loudness_lufs, and
+`--captions vtt` (or lrc) writes the timed transcript beside it. `--jobs N` makes N articles at once. A source
 that fails (unreachable, not a web page, too long) gets one line on stderr naming it, in the user's language,
 the others are still made, and the exit status is 1. A PDF is read from its text layer (pypdf); an image or
 any other file that is not a web page is refused.
@@ -11,6 +13,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -21,6 +25,7 @@ from .options import add_config_option
 
 if TYPE_CHECKING:
     from ..speech.service import SpeechService
+    from ..speech.timeline import Timeline
     from .loading import Fetcher
 
 EXIT_SOME_FAILED = 1
@@ -39,6 +44,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--voice", help="voice id or name for the article's language (default from config: "
                                    "speech.voices)")
     s.add_argument("--base-url", help="the page's address, for a file or standard input")
+    s.add_argument("--captions", choices=["vtt", "lrc"], action="append", default=[],
+                   help="also write the transcript beside each file: vtt (WebVTT, one cue per sentence) or lrc "
+                        "(the lyrics format of music players); may be given twice")
+    s.add_argument("--jobs", type=int, help="synthesis processes, articles made at once (default from config: "
+                                           "speech.workers)")
     add_config_option(s)
 
 
@@ -49,6 +59,8 @@ class Done:
     title: str = ""
     seconds: float = 0.0
     error: CLIError | None = None
+    timeline: Timeline | None = None
+    artist: str = ""
 
 
 class Progress:
@@ -71,11 +83,10 @@ class Progress:
 
 
 def run(cfg: Config, args: argparse.Namespace) -> int:
-    from .errors import CLIError, user_lang
+    from .errors import user_lang
 
     fmt = args.format or ("wav" if args.output.lower().endswith(".wav") else "mp3")
-    if args.rate is not None and not 80 <= args.rate <= 400:
-        raise CLIError("--rate must be between 80 and 400 words per minute", "--rate 应在 80 到 400（每分钟词数）之间")
+    check_speech_options(cfg, args)
     single = len(args.sources) == 1 and not args.output.endswith(("/", "\\")) and not Path(args.output).is_dir()
     results = asyncio.run(_speak_all(cfg, args, fmt, single))
     failed = [r for r in results if r.error]
@@ -89,10 +100,11 @@ def run(cfg: Config, args: argparse.Namespace) -> int:
     return EXIT_SOME_FAILED if failed else 0
 
 
-async def _speak_all(cfg: Config, args: argparse.Namespace, fmt: str, single: bool) -> list[Done]:
+@asynccontextmanager
+async def speech_for(cfg: Config, voice_name: str | None) -> AsyncIterator[tuple[SpeechService, str | None]]:
+    """A started speech service and the --voice asked for (None: the configured ones), closed afterwards."""
     from ..errors import ProxyError
-    from ..speech.service import SpeechService, audio_filename
-    from .loading import Fetcher
+    from ..speech.service import SpeechService
 
     speech = SpeechService(cfg.speech)
     await speech.start()
@@ -100,9 +112,30 @@ async def _speak_all(cfg: Config, args: argparse.Namespace, fmt: str, single: bo
         if not speech.available:
             raise CLIError(f"speech is not available: {speech.reason}", f"语音合成不可用：{speech.reason}")
         try:
-            voice = speech.find_voice(args.voice) if args.voice else None
+            voice = speech.find_voice(voice_name) if voice_name else None
         except ProxyError as e:
             raise CLIError(e.en, e.zh) from None
+        yield speech, voice
+    finally:
+        await speech.close()
+
+
+def check_speech_options(cfg: Config, args: argparse.Namespace) -> None:
+    """--rate and --jobs, shared by speak and podcast; --jobs sets the synthesis processes."""
+    if args.rate is not None and not 80 <= args.rate <= 400:
+        raise CLIError("--rate must be between 80 and 400 words per minute", "--rate 应在 80 到 400（每分钟词数）之间")
+    if args.jobs is not None:
+        if not 1 <= args.jobs <= 64:
+            raise CLIError("--jobs must be between 1 and 64", "--jobs 应在 1 到 64 之间")
+        cfg.speech.workers = args.jobs
+
+
+async def _speak_all(cfg: Config, args: argparse.Namespace, fmt: str, single: bool) -> list[Done]:
+    from ..speech.files import write_captions
+    from ..speech.service import audio_filename
+    from .loading import Fetcher
+
+    async with speech_for(cfg, args.voice) as (speech, voice):
         rate = args.rate or cfg.speech.rate
         folder = Path(args.output)
         if not single:
@@ -125,6 +158,9 @@ async def _speak_all(cfg: Config, args: argparse.Namespace, fmt: str, single: bo
                 try:
                     done.path = _place(done.path, target)
                     label = done.path.name
+                    for kind in args.captions:
+                        assert done.timeline is not None
+                        write_captions(done.path, done.timeline, kind, done.title, done.artist)
                 except OSError as e:  # this file is lost, the batch goes on
                     done.path.unlink(missing_ok=True)
                     done.path, label = None, f"FAILED {source}"
@@ -142,19 +178,21 @@ async def _speak_all(cfg: Config, args: argparse.Namespace, fmt: str, single: bo
                 raise CLIError(f"cannot write the playlist in {folder}: {e.strerror}",
                                f"无法在 {folder} 中写入播放列表：{e.strerror}") from None
         return results
-    finally:
-        await speech.close()
 
 
 async def _speak_one(cfg: Config, speech: SpeechService, fetcher: Fetcher, source: str, base_url: str | None,
                      rate: int, fmt: str, voice: str | None) -> Done:
     """Fetch, extract and synthesise one source into a temporary file; errors become Done.error."""
     import logging
+    import os
     import tempfile
 
     from transforms.speech.text import speech_text
 
     from ..errors import ProxyError
+    from ..speech.article import ArticleAudio
+    from ..speech.files import write_audio
+    from ..speech.tags import TagInfo
     from .loading import article_of, load_document
 
     try:
@@ -163,7 +201,14 @@ async def _speak_one(cfg: Config, speech: SpeechService, fetcher: Fetcher, sourc
         if not said.sentences:
             return Done(source, error=CLIError(f"{source}: no text to read on this page",
                                                f"{source}：页面上没有可以朗读的文字"))
-        audio = await speech.speak(said, rate, fmt, voice=voice)
+        tags = TagInfo.of(article, said.lang)
+        handle, tmp = tempfile.mkstemp(suffix="." + fmt)
+        os.close(handle)
+        try:
+            timeline = await write_audio(ArticleAudio(speech, said, rate, fmt, voice, tags=tags), Path(tmp))
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
     except CLIError as e:
         return Done(source, error=e)
     except ProxyError as e:
@@ -172,10 +217,7 @@ async def _speak_one(cfg: Config, speech: SpeechService, fetcher: Fetcher, sourc
         logging.getLogger("a11y_proxy.cli").debug("speak %s failed", source, exc_info=True)
         return Done(source, error=CLIError(f"{source}: could not be read aloud (an internal error; --config with "
                                            "server.log_level: debug shows it)", f"{source}：朗读失败（内部错误）"))
-    handle, tmp = tempfile.mkstemp(suffix="." + fmt)
-    with open(handle, "wb") as f:
-        f.write(audio.data)
-    return Done(source, Path(tmp), said.title, audio.seconds)
+    return Done(source, Path(tmp), said.title, timeline.seconds, timeline=timeline, artist=tags.artist)
 
 
 def _place(tmp: Path, target: Path) -> Path:

@@ -14,8 +14,7 @@ from __future__ import annotations
 import asyncio
 import struct
 from collections.abc import AsyncIterator
-from dataclasses import asdict, dataclass, field
-from typing import Any, Protocol
+from typing import Protocol
 
 import lameenc
 
@@ -24,45 +23,12 @@ from transforms.speech.text import Sentence, SpeechText
 from ..errors import ProxyError
 from .encode import MP3_KBPS, SAMPLE_WIDTH
 from .service import SpeechFailed, SpeechService
+from .tags import TagInfo, id3
+from .timeline import Chapter, Cue, Timeline, chapters, planned_chapters
 from .worker import Job, Result
 
 ENCODER_QUALITY = 5  # lame's 2 is best and slowest; speech does not need it
 ATTEMPTS = 2  # a sentence whose worker died is tried once more on a fresh one
-
-
-@dataclass(frozen=True)
-class Cue:
-    """A sentence's place in the audio, in seconds: start of its words to their end (its pause excluded)."""
-
-    index: int
-    start: float
-    end: float
-    text: str
-
-
-@dataclass(frozen=True)
-class Chapter:
-    start: float
-    end: float
-    title: str
-
-
-@dataclass
-class Timeline:
-    """What a finished audio file holds, kept beside it: the captions and chapters are made from this."""
-
-    seconds: float = 0.0
-    sample_rate: int = 0
-    cues: list[Cue] = field(default_factory=list)
-    chapters: list[Chapter] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Timeline:
-        return cls(data["seconds"], data["sample_rate"], [Cue(**c) for c in data["cues"]],
-                   [Chapter(**c) for c in data["chapters"]])
 
 
 class Container(Protocol):
@@ -74,15 +40,22 @@ class Container(Protocol):
 
 
 class Mp3Container:
-    def __init__(self, rate: int) -> None:
+    """MP3 frames after an ID3v2.4 tag (see `tags`): with every chapter at time 0 while streaming, with the
+    real times in the finished file; the two tags have the same length."""
+
+    def __init__(self, rate: int, tags: TagInfo | None = None, planned: list[Chapter] | None = None) -> None:
         self.encoder = lameenc.Encoder()
         self.encoder.set_bit_rate(MP3_KBPS)
         self.encoder.set_in_sample_rate(rate)
         self.encoder.set_channels(1)
         self.encoder.set_quality(ENCODER_QUALITY)
+        self.tags = tags
+        self.planned = planned or []
 
     def header(self, timeline: Timeline | None) -> bytes:
-        return b""
+        if self.tags is None:
+            return b""
+        return id3(self.tags, self.planned if timeline is None else timeline.chapters)
 
     def encode(self, pcm: bytes) -> bytes:
         return bytes(self.encoder.encode(pcm))
@@ -95,7 +68,7 @@ class WavContainer:
     """A WAV header whose sizes are unknown while streaming (0xFFFFFFFF, as streaming players expect) and
     exact in the finished file."""
 
-    def __init__(self, rate: int) -> None:
+    def __init__(self, rate: int, tags: TagInfo | None = None, planned: list[Chapter] | None = None) -> None:
         self.rate = rate
         self.data_bytes = 0
 
@@ -121,13 +94,14 @@ class ArticleAudio:
     `timeline` and `final_header()` describe the finished file."""
 
     def __init__(self, speech: SpeechService, text: SpeechText, rate: int, fmt: str, voice: str | None = None,
-                 stream: str = "") -> None:
+                 stream: str = "", tags: TagInfo | None = None) -> None:
         self.speech = speech
         self.text = text
         self.rate = rate
         self.fmt = fmt
         self.voice = voice
         self.stream = stream or text.digest()
+        self.tags = tags
         self.timeline = Timeline()
         self.container: Container | None = None
         self.audio_bytes = 0
@@ -143,7 +117,7 @@ class ArticleAudio:
             following = sentences[i + 1] if i + 1 < len(sentences) else None
             result = await self._sentence(i, following)
             if self.container is None:
-                self.container = CONTAINERS[self.fmt](result.sample_rate)
+                self.container = CONTAINERS[self.fmt](result.sample_rate, self.tags, planned_chapters(self.text))
                 self.timeline.sample_rate = result.sample_rate
                 yield self.container.header(None)
             rate = self.timeline.sample_rate
@@ -168,7 +142,8 @@ class ArticleAudio:
         pieces = self.speech.pieces([self.text.sentences[i]], self.text.lang, self.voice, following)
         for attempt in range(ATTEMPTS):
             try:
-                return await self.speech.run(Job(pieces, self.rate, "pcm"), "article", self.stream)
+                job = Job(pieces, self.rate, "pcm", self.speech.cfg.loudness_lufs)
+                return await self.speech.run(job, "article", self.stream)
             except SpeechFailed:
                 if attempt + 1 == ATTEMPTS:
                     raise
@@ -177,15 +152,3 @@ class ArticleAudio:
     def final_header(self) -> bytes:
         assert self.container is not None, "chunks() has not run"
         return self.container.header(self.timeline)
-
-
-def chapters(text: SpeechText, timeline: Timeline) -> list[Chapter]:
-    """A chapter at each heading (the title's runs from the start), each to the next one or the end."""
-    starts = [(timeline.cues[i].start, s.text) for i, s in enumerate(text.sentences) if s.heading]
-    if not starts:
-        return []
-    if starts[0][0] > 0:
-        starts.insert(0, (0.0, text.title or text.sentences[0].text))
-    starts[0] = (0.0, starts[0][1])
-    ends = [start for start, _ in starts[1:]] + [timeline.seconds]
-    return [Chapter(start, end, title) for (start, title), end in zip(starts, ends, strict=True)]

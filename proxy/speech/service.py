@@ -195,7 +195,7 @@ class SpeechService:
             log.warning("audio unavailable: %s", self.reason)
             return
         try:
-            probe = await self.synthesize([Piece(self.voice_for("zh"), PROBE_TEXT)], self.cfg.rate, "pcm")
+            probe = await self.synthesize([Piece(self.voice_for("zh"), PROBE_TEXT)], self.cfg.rate, "pcm", False)
         except ProxyError as e:
             self.reason = e.en
             log.warning("audio unavailable: %s", self.reason)
@@ -339,8 +339,8 @@ class SpeechService:
                              status=422, reason="nothing to say")
         return await self.synthesize(pieces, rate, fmt)
 
-    async def synthesize(self, pieces: list[Piece], rate: int, fmt: str) -> Audio:
-        result = await self.run(Job(pieces, rate, fmt))
+    async def synthesize(self, pieces: list[Piece], rate: int, fmt: str, normalise: bool = True) -> Audio:
+        result = await self.run(Job(pieces, rate, fmt, self.cfg.loudness_lufs if normalise else None))
         return Audio(result.data, fmt, result.seconds, result.sample_rate)
 
     async def run(self, job: Job, lane: Lane = "segment", stream: str = "") -> Result:

@@ -41,6 +41,7 @@ class Job:
     pieces: list[Piece]
     rate: int
     fmt: str  # "mp3" | "wav" | "pcm"
+    loudness: float | None = None  # LUFS to normalise to (see loudness.py); None: as the engine made it
 
 
 @dataclass
@@ -171,6 +172,10 @@ class Engine:
             chunks.append(audio_encode.silence(piece.pause, rate))
             chars += len(piece.text)
         pcm = b"".join(chunks)
+        if job.loudness is not None:
+            from .loudness import normalise  # numpy and scipy: loaded in the worker, never in the server
+
+            pcm = normalise(pcm, rate, job.loudness)
         data = pcm if job.fmt == "pcm" else audio_encode.encode(pcm, rate, job.fmt)
         return Result(data, rate, len(pcm) / audio_encode.SAMPLE_WIDTH / max(rate, 1), chars,
                       speech_samples=spoken // audio_encode.SAMPLE_WIDTH)
@@ -184,6 +189,9 @@ def main(conn: Connection) -> None:
     sys.stdout = open(os.devnull, "w")  # pyttsx3 prints "Audio saved to ..." for every file
     try:
         engine = Engine()
+        from . import loudness
+
+        loudness.warm_up()  # numpy, scipy and the meter loaded now, not during a listener's first sentence
         conn.send(("ready", {"driver": engine.driver, "voices": engine.voices(), "pid": os.getpid()}))
     except Exception as e:  # no espeak-ng, no libespeak-ng1, no audio driver: tell the parent why
         conn.send(("failed", f"{e.__class__.__name__}: {e}"))

@@ -68,6 +68,8 @@ def test_serve_refuses_bad_config_with_one_line(tmp_path: Path) -> None:
     ("server: {port: 65536}", "server.port"),
     ("server: {log_level: loud}", "server.log_level"),
     ("cache: {audio_max_bytes: 0}", "cache.audio_max_bytes"),
+    ("speech: {loudness_lufs: 3}", "speech.loudness_lufs"),
+    ("speech: {loudness_lufs: loud}", "speech.loudness_lufs"),
 ])
 def test_values_out_of_range_are_refused_naming_the_key(tmp_path: Path, text: str, key: str) -> None:
     with pytest.raises(config.ConfigError) as e:
@@ -91,6 +93,7 @@ def test_an_unknown_log_level_from_the_environment_is_refused() -> None:
 
 @pytest.mark.parametrize("args", [
     ["serve"], ["render", "-", "--mode", "text"], ["extract", "-"], ["speak", "-", "-o", "x.mp3"],
+    ["podcast", "https://sample.a11y-proxy.invalid/col/gzdt/", "-o", "feed"],
 ])
 def test_config_works_after_every_subcommand(tmp_path: Path, args: list[str]) -> None:
     bad = write(tmp_path, "speech: {rate: 1000}")
@@ -98,3 +101,8 @@ def test_config_works_after_every_subcommand(tmp_path: Path, args: list[str]) ->
                        timeout=60, input="", cwd=tmp_path, env={**os.environ, "LANG": "C.UTF-8", "LC_ALL": ""})
     assert r.returncode == 2, r.stderr
     assert r.stderr.strip() == "a11y-proxy: config: speech.rate must be 80..400 words per minute, not 1000"
+
+
+def test_loudness_null_turns_normalisation_off(tmp_path: Path) -> None:
+    assert config.load(write(tmp_path, "speech: {loudness_lufs: null}"), env={}).speech.loudness_lufs is None
+    assert config.load(write(tmp_path, "speech: {loudness_lufs: -23}"), env={}).speech.loudness_lufs == -23.0

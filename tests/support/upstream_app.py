@@ -50,6 +50,17 @@ def long_article(chars: int, seed: str) -> str:
             f'<meta name="ArticleTitle" content="{title}"></head><body><div id="zoom">{"".join(parts)}</div></body></html>')
 
 
+async def column_with_a_broken_article(request: web.Request) -> web.Response:
+    """A list page of nine dated articles, one of which answers 500."""
+    links = [f"/long/300/column-{n}" for n in range(8)]  # eight make a list page (pagetype.MIN_ENTRIES)
+    links.insert(2, "/status/500")
+    items = "".join(f'<li><a href="{href}">栏目文章第{n + 1}篇的标题</a><span>2026-11-{20 - n:02d}</span></li>'
+                    for n, href in enumerate(links))
+    return web.Response(text=f'<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>通知公告</title>'
+                             f'<meta name="SiteName" content="测试省科学技术厅"><meta name="ColumnName" content="通知公告">'
+                             f'</head><body><ul class="list">{items}</ul></body></html>', content_type="text/html")
+
+
 async def long_page(request: web.Request) -> web.Response:
     return web.Response(text=long_article(int(request.match_info["chars"]), request.match_info["seed"]),
                         content_type="text/html")
@@ -136,4 +147,5 @@ def make_upstream_app(state: dict | None = None) -> web.Application:
     app.router.add_get("/no-store", no_store)
     app.router.add_get("/flaky", flaky)
     app.router.add_get("/long/{chars:[0-9]+}/{seed}", long_page)
+    app.router.add_get("/col/with-a-broken-article/", column_with_a_broken_article)
     return app

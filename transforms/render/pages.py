@@ -52,7 +52,7 @@ def bookmarklet(origin: str, mode: str) -> str:
 
 
 def render_home(ui_lang: str, sample_links: list[tuple[str, str]], settings: Settings | None = None, *,
-                origin: str = "", default_mode: str = "elder", nonce: str = "") -> str:
+                origin: str = "", default_mode: str = "elder", nonce: str = "", feed_example: str = "") -> str:
     """`origin` (scheme://host[:port] as the browser reached us) is needed by the bookmarklets; anything that
     is not a plain origin (a forged Host header) is ignored, since it ends up inside a javascript: URL."""
     origin = origin if _ORIGIN.match(origin) else ""
@@ -64,6 +64,7 @@ def render_home(ui_lang: str, sample_links: list[tuple[str, str]], settings: Set
         sample_links=sample_links,
         bookmarklets=[(m, bookmarklet(origin, m)) for m in BOOKMARKLET_MODES] if origin else [],
         origin=origin,
+        feed_example=feed_example,
         mode="home",
         settings=settings or Settings(),
         ctx=Context(url="", nonce=nonce),

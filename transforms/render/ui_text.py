@@ -119,6 +119,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "bookmarklet_code_elder": "一键长辈版的书签代码",
         "bookmarklet_code_a11y": "一键无障碍的书签代码",
         "bookmarklet_clicked": "请把这个按钮拖到书签栏，在其他网站上使用。",
+        "subscribe_title": "订阅音频",
+        "subscribe_intro": "本栏目的文章可以当作播客收听：点下面的按钮打开订阅地址，复制它，粘贴到手机播客应用的“添加订阅”"
+                           "或“通过网址订阅”中。栏目有新文章时会自动出现，每篇都有朗读音频和文字稿。",
+        "subscribe_link": "本栏目的音频订阅地址（RSS）",
+        "subscribe_home": "政府网站的栏目（列着文章标题和日期的页面）可以订阅成播客：用任一模式打开栏目页，页面上有"
+                          "“订阅音频”。订阅地址的格式是：",
+        "subscribe_placeholder": "栏目页的网址",
+        "subscribe_example": "示例栏目的音频订阅地址（RSS）",
         "homepage_title": "设为浏览器主页",
         "homepage_steps": "打开浏览器的“设置”；找到“启动时”或“主页”；选择“打开特定网页”；填入本页地址：",
         "homepage_tip": "以后每次打开浏览器，都会先看到这个页面。",
@@ -236,6 +244,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "bookmarklet_code_elder": "Bookmark code for 长辈版",
         "bookmarklet_code_a11y": "Bookmark code for 无障碍",
         "bookmarklet_clicked": "Drag this button to your bookmarks bar and use it on other sites.",
+        "subscribe_title": "Subscribe to the audio",
+        "subscribe_intro": "This column's articles can be listened to as a podcast: open the address below, copy it, "
+                           "and paste it into your podcast app's \"add by URL\". New articles appear by themselves, "
+                           "each read aloud with its transcript.",
+        "subscribe_link": "Audio feed of this column (RSS)",
+        "subscribe_home": "A government site's column (a page listing articles with their dates) can be followed as "
+                          "a podcast: open the column in any mode and use \"Subscribe to the audio\". The feed's "
+                          "address is:",
+        "subscribe_placeholder": "the column's address",
+        "subscribe_example": "Audio feed of the sample column (RSS)",
         "homepage_title": "Make this your browser's home page",
         "homepage_steps": "Open the browser's settings; find \"On start-up\" or \"Home page\"; choose \"Open a "
                           "specific page\"; enter this address:",

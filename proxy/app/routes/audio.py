@@ -1,5 +1,5 @@
-"""Audio routes: the whole article (/audio), its sentences (/audio/sentences) and one sentence's audio
-(/audio/segment) for the toolbar's 连读 and 大字幕.
+"""Audio routes: the whole article (/audio), its transcript (/audio/captions, WebVTT), its sentences
+(/audio/sentences) and one sentence's audio (/audio/segment) for the toolbar's 连读 and 大字幕.
 
 Audio is only ever made from a page's extracted article, addressed by the page URL and a sentence index:
 never from text in the query string, so the proxy is not a free text-to-speech service for the world.
@@ -15,15 +15,18 @@ and are made in the speech service's segment lane, ahead of any whole-article jo
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import json
 import os
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote
 
 from aiohttp import web
 
+from transforms.speech.captions import vtt_cue, vtt_header, webvtt
 from transforms.speech.text import SpeechText, speech_text
 
 from ... import __version__
@@ -34,7 +37,9 @@ from ...errors import BadURL, ProxyError
 from ...pages.service import refuse_non_html
 from ...speech.article import ArticleAudio
 from ...speech.encode import FORMATS, MEDIA_TYPES
-from ...speech.service import RATE_MAX, RATE_MIN, SpeechFailed, SpeechService, audio_filename
+from ...speech.service import RATE_MAX, RATE_MIN, Audio, SpeechFailed, SpeechService, audio_filename
+from ...speech.tags import TagInfo, id3
+from ...speech.timeline import Timeline
 from .. import urlscheme
 from ..audio_files import AudioFiles, Production
 from ..byteranges import Unsatisfiable, parse_range
@@ -44,7 +49,7 @@ from ..urlscheme import PREFIX_LINKS
 
 AUDIO_TTL = 24 * 3600  # audio depends only on the words, voice and rate: keep it as long as the cache allows
 FILE_BLOCK = 1 << 16
-AUDIO_FORMAT_VERSION = "2"  # bump when the same words would give other bytes (encoder, pauses, tags)
+AUDIO_FORMAT_VERSION = "3"  # bump when the same words would give other bytes (encoder, pauses, tags)
 
 
 def setup(app: web.Application) -> None:
@@ -53,6 +58,7 @@ def setup(app: web.Application) -> None:
     app.router.add_get("/audio", whole_article)
     app.router.add_get("/audio/sentences", sentences)
     app.router.add_get("/audio/segment", segment)
+    app.router.add_get("/audio/captions", captions)
 
 
 def audio_status(app: web.Application) -> dict[str, Any]:
@@ -93,30 +99,78 @@ async def _speech_service(app: web.Application):  # cleanup context
 
 
 async def whole_article(request: web.Request) -> web.StreamResponse:
-    speech, text, _ = await _article_speech(request)
+    speech, text, tags, _ = await _article_speech(request)
     fmt, rate = _format(request), _rate(request, speech)
     speech.check_length(text.chars)
-    key = _article_key(speech, text, rate, fmt)
+    key = article_key(speech, text, rate, fmt, tags)
     filename = audio_filename(text.title, fmt)
     files = request.app[AUDIO_FILES]
     stored = await files.find(key, fmt)
     if stored is not None:
         return await _serve_file(request, stored, fmt, filename)
-    prod = files.production(key, fmt, lambda: ArticleAudio(speech, text, rate, fmt, stream=key))
+    prod = files.production(key, fmt, production_of(speech, text, rate, fmt, key, tags))
     return await _serve_stream(request, files, prod, fmt, filename)
 
 
-def _article_key(speech: SpeechService, text: SpeechText, rate: int, fmt: str) -> str:
+async def captions(request: web.Request) -> web.StreamResponse:
+    """The article's WebVTT transcript: one cue per spoken sentence, timed from the audio as made. From the
+    finished file's timeline, or followed while the audio is made (the same production /audio streams)."""
+    speech, text, tags, _ = await _article_speech(request)
+    rate = _rate(request, speech)
+    speech.check_length(text.chars)
+    key = article_key(speech, text, rate, "mp3", tags)
+    files = request.app[AUDIO_FILES]
+    headers = {"Content-Type": "text/vtt; charset=utf-8", "Cache-Control": "private, max-age=3600",
+               "Vary": "Cookie", "Access-Control-Allow-Origin": "*"}
+    stored = await files.find(key, "mp3")
+    if stored is not None:
+        body = webvtt(Timeline.from_json(stored.meta["timeline"]).cues, text.title)
+        return web.Response(body=body.encode(), headers=headers)
+    prod = files.production(key, "mp3", production_of(speech, text, rate, "mp3", key, tags))
+    cues = files.cues(prod)
+    first = await anext(cues, None)  # an error before the first sentence is an error page
+    resp = web.StreamResponse(headers={**headers, "Cache-Control": "private, no-store"})
+    resp.enable_chunked_encoding()
+    await resp.prepare(request)
+    try:
+        await resp.write(vtt_header(text.title).encode())
+        n = 0
+        if first is not None:
+            n += 1
+            await resp.write(vtt_cue(n, first).encode())
+        async for cue in cues:
+            n += 1
+            await resp.write(vtt_cue(n, cue).encode())
+    except ProxyError as e:
+        request["reason"] = e.log_reason
+        if request.transport is not None:
+            request.transport.close()
+        return resp
+    except ConnectionError:
+        return resp
+    finally:
+        await cues.aclose()
+    await resp.write_eof()
+    return resp
+
+
+def article_key(speech: SpeechService, text: SpeechText, rate: int, fmt: str, tags: TagInfo) -> str:
     """Names a whole article's audio file by everything that decides its bytes."""
-    said = f"{AUDIO_FORMAT_VERSION}\x00{text.digest()}\x00{_voices(speech, text.lang)}\x00{rate}\x00{fmt}"
+    said = json.dumps([AUDIO_FORMAT_VERSION, text.digest(), _voices(speech, text.lang), rate, fmt,
+                       speech.cfg.loudness_lufs, tags.to_json()], ensure_ascii=False)
     return hashlib.sha256(said.encode()).hexdigest()[:40]
 
 
+def production_of(speech: SpeechService, text: SpeechText, rate: int, fmt: str, key: str,
+                  tags: TagInfo) -> Callable[[], ArticleAudio]:
+    return lambda: ArticleAudio(speech, text, rate, fmt, stream=key, tags=tags if fmt == "mp3" else None)
+
+
 async def sentences(request: web.Request) -> web.Response:
-    _, text, page = await _article_speech(request)
+    _, text, _, page = await _article_speech(request)
     quoted = quote(page, safe="")
     body = {"url": page, "title": text.title, "lang": text.lang, "count": len(text.sentences),
-            "audio": f"/audio?url={quoted}",
+            "audio": f"/audio?url={quoted}", "captions": f"/audio/captions?url={quoted}",
             "sentences": [{"i": i, "text": s.text, "paragraph": s.paragraph, "heading": s.heading,
                            "audio": f"/audio/segment?url={quoted}&i={i}"} for i, s in enumerate(text.sentences)]}
     return web.json_response(body, dumps=lambda o: json.dumps(o, ensure_ascii=False),
@@ -124,7 +178,7 @@ async def sentences(request: web.Request) -> web.Response:
 
 
 async def segment(request: web.Request) -> web.StreamResponse:
-    speech, text, _ = await _article_speech(request)
+    speech, text, tags, page = await _article_speech(request)
     raw = request.query.get("i", "")
     if not raw.isdigit() or len(raw) > 6:
         raise BadURL("句子编号无效。", "The sentence index must be a whole number.", reason=f"segment i={raw[:20]!r}")
@@ -133,24 +187,36 @@ async def segment(request: web.Request) -> web.StreamResponse:
         raise ProxyError("文章中没有这一句。", f"The article has {len(text.sentences)} sentences; there is no "
                          f"sentence {i}.", status=404, reason="segment out of range")
     fmt, rate = _format(request), _rate(request, speech)
-    data = await _segment_audio(request, speech, text, i, rate, fmt)
+    data = await _segment_audio(request, speech, text, tags, i, rate, fmt)
     if i + 1 < len(text.sentences):
-        _prefetch(request, speech, text, i + 1, rate, fmt)
+        _prefetch(request, speech, text, tags, i + 1, rate, fmt)
     return _audio_response(request, data, fmt, audio_filename(f"{text.title}-{i + 1}", fmt))
 
 
 # -- the article's speech text ------------------------------------------------------------------------------
 
 
-async def _article_speech(request: web.Request) -> tuple[SpeechService, SpeechText, str]:
-    """The speech service (once it works) and the SpeechText of the page in ?url=, cached with the page."""
+async def speech_ready(request: web.Request) -> SpeechService:
+    """The speech service once it works, or a clear 503."""
     speech = request.app[SPEECH]
     await speech.ready()
     if not speech.available:
         raise SpeechFailed("本服务器暂时无法提供语音朗读。", "Audio is not available on this server right now.",
                            reason=f"audio unavailable: {speech.reason}")
-    svc = request.app[SERVICES]
-    url = svc.check(urlscheme.target(request.query.get("url", ""), svc.cfg.server.max_url_length))
+    return speech
+
+
+async def _article_speech(request: web.Request) -> tuple[SpeechService, SpeechText, TagInfo, str]:
+    """The speech service, and the SpeechText, tags and address of the page in ?url=."""
+    speech = await speech_ready(request)
+    text, tags, page = await article_speech(request.app, request.query.get("url", ""), ui_lang(request))
+    return speech, text, tags, page
+
+
+async def article_speech(app: web.Application, raw_url: str, ui: str) -> tuple[SpeechText, TagInfo, str]:
+    """What the page at `raw_url` says and the tags of its audio, cached with the page's bytes."""
+    svc = app[SERVICES]
+    url = svc.check(urlscheme.target(raw_url, svc.cfg.server.max_url_length))
     src = await svc.source(url, refuse_non_html("该地址不是网页，无法朗读。",
                                                 "That address is not a web page; it cannot be read aloud.",
                                                 "audio non-html"))
@@ -158,15 +224,17 @@ async def _article_speech(request: web.Request) -> tuple[SpeechService, SpeechTe
     key = f"speech:{__version__}:{page}:{hashlib.sha256(src.fetched.body).hexdigest()[:16]}"
     hit = await svc.cache.get(key)
     if hit is not None:
-        return speech, SpeechText.from_json(json.loads(hit.body)), page
-    article = await svc.article(src, ui_lang(request), PREFIX_LINKS)
+        data = json.loads(hit.body)
+        return SpeechText.from_json(data["text"]), TagInfo(**data["tags"]), page
+    article = await svc.article(src, ui, PREFIX_LINKS)
     text = await svc.pool.run(speech_text, article)
     if not text.sentences:
         raise ProxyError("这个页面没有可以朗读的文字。", "There is no text on this page to read aloud.", status=422,
                          reason="nothing to say")
-    await svc.cache.set(key, Entry(json.dumps(text.to_json(), ensure_ascii=False).encode(), {},
-                                   ttl=svc.cfg.cache.ttl))
-    return speech, text, page
+    tags = TagInfo.of(article, text.lang)
+    data = {"text": text.to_json(), "tags": tags.to_json()}
+    await svc.cache.set(key, Entry(json.dumps(data, ensure_ascii=False).encode(), {}, ttl=svc.cfg.cache.ttl))
+    return text, tags, page
 
 
 def _format(request: web.Request) -> str:
@@ -216,21 +284,32 @@ async def _cached_audio(request: web.Request, key: str, make: Any) -> bytes:
         return audio.data
 
 
-def _segment_key(speech: SpeechService, text: SpeechText, i: int, rate: int, fmt: str) -> str:
-    said = hashlib.sha256(f"{text.lang}\x00{text.sentences[i].spoken}".encode()).hexdigest()[:32]
-    return f"seg:{said}:{_voices(speech, text.lang)}:{rate}:{fmt}"
+def _segment_key(speech: SpeechService, text: SpeechText, tags: TagInfo, i: int, rate: int, fmt: str) -> str:
+    said = json.dumps([AUDIO_FORMAT_VERSION, text.lang, text.sentences[i].spoken, i, len(text.sentences),
+                       speech.cfg.loudness_lufs, tags.to_json()], ensure_ascii=False)
+    return f"seg:{hashlib.sha256(said.encode()).hexdigest()[:32]}:{_voices(speech, text.lang)}:{rate}:{fmt}"
 
 
-async def _segment_audio(request: web.Request, speech: SpeechService, text: SpeechText, i: int, rate: int,
-                         fmt: str) -> bytes:
-    key = _segment_key(speech, text, i, rate, fmt)
-    return await _cached_audio(request, key, lambda: speech.speak(text, rate, fmt, [i]))
+async def _segment_audio(request: web.Request, speech: SpeechService, text: SpeechText, tags: TagInfo, i: int,
+                         rate: int, fmt: str) -> bytes:
+    """One sentence's audio, tagged like the article's (its title says which sentence it is)."""
+    key = _segment_key(speech, text, tags, i, rate, fmt)
+
+    async def make() -> Audio:
+        audio = await speech.speak(text, rate, fmt, [i])
+        if fmt == "mp3":
+            title = f"{tags.title}（{i + 1}/{len(text.sentences)}）"
+            audio.data = id3(dataclasses.replace(tags, title=title), []) + audio.data
+        return audio
+
+    return await _cached_audio(request, key, make)
 
 
-def _prefetch(request: web.Request, speech: SpeechService, text: SpeechText, i: int, rate: int, fmt: str) -> None:
+def _prefetch(request: web.Request, speech: SpeechService, text: SpeechText, tags: TagInfo, i: int, rate: int,
+              fmt: str) -> None:
     """Make the next sentence while this one plays, when a worker is free (never at another reader's cost)."""
     if speech.has_idle_worker():
-        speech.background(_segment_audio(request, speech, text, i, rate, fmt))
+        speech.background(_segment_audio(request, speech, text, tags, i, rate, fmt))
 
 
 def content_disposition(filename: str, attachment: bool) -> str:
@@ -304,13 +383,16 @@ async def _serve_file(request: web.Request, stored: Stored, fmt: str, filename: 
         if request.method == "HEAD":
             return resp
         pos = first
-        while pos <= last:
-            block = await asyncio.to_thread(os.pread, fd, min(FILE_BLOCK, last + 1 - pos), pos)
-            if not block:
-                break
-            await resp.write(block)
-            pos += len(block)
-        await resp.write_eof()
+        try:
+            while pos <= last:
+                block = await asyncio.to_thread(os.pread, fd, min(FILE_BLOCK, last + 1 - pos), pos)
+                if not block:
+                    break
+                await resp.write(block)
+                pos += len(block)
+            await resp.write_eof()
+        except ConnectionError:  # the player seeked elsewhere or left: nothing to answer
+            pass
         return resp
     finally:
         os.close(fd)

@@ -4,6 +4,7 @@ metrics."""
 from __future__ import annotations
 
 import mimetypes
+from urllib.parse import quote
 
 from aiohttp import web
 
@@ -13,7 +14,7 @@ from transforms.render.render import ASSETS
 
 from ... import __version__
 from ...errors import BadURL
-from ...upstream.sample.site import SAMPLE_ARTICLE
+from ...upstream.sample.site import SAMPLE_ARTICLE, SAMPLE_COLUMN
 from .. import urlscheme
 from ..keys import CONFIG, METRICS, SERVICES, STATIC
 from ..middlewares import html_headers, new_nonce, settings_of, ui_lang
@@ -25,8 +26,10 @@ async def home(request: web.Request) -> web.Response:
     cfg = request.app[CONFIG]
     links = [(m, urlscheme.proxied(SAMPLE_ARTICLE, m)) for m in MODES] if cfg.sample.enabled else []
     nonce = new_nonce()
+    feed = f"/feed?url={quote(SAMPLE_COLUMN, safe='')}" if cfg.sample.enabled else ""
     body = render_home(ui_lang(request), links, settings_of(request), origin=f"{request.scheme}://{request.host}",
-                       default_mode=request.cookies.get(routes_settings.MODE_COOKIE, "elder"), nonce=nonce)
+                       default_mode=request.cookies.get(routes_settings.MODE_COOKIE, "elder"), nonce=nonce,
+                       feed_example=feed)
     # the bookmarklets name the Host the browser used: a shared cache must keep one copy per Host
     return web.Response(text=body, content_type="text/html",
                         headers={**html_headers(nonce), "Vary": "Host, Cookie, Accept-Language"})

@@ -1,13 +1,22 @@
 """The built-in sample site: a provincial 科技厅 written by the team, so a newcomer with no network sees
 every mode work. It is a source like the HTTP upstream (see `..sources`): its pages, images and attachment go
-through exactly the same page service, cache and passthrough as any upstream page."""
+through exactly the same page service, cache and passthrough as any upstream page.
+
+Its column 工作动态 (/col/gzdt/) has three list pages of 20 articles each, so that a column's podcast
+(`a11y-proxy podcast`, `/feed`) can be tried and tested offline: the first page is list.html, the other two
+and the 60 articles are made from column.json with the templates column-list.html and column-article.html."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import cache
 from pathlib import Path
+from typing import Any
 
+import jinja2
 from multidict import CIMultiDict
 from yarl import URL
 
@@ -15,6 +24,7 @@ from ...errors import BadURL
 
 SAMPLE_HOST = "sample.a11y-proxy.invalid"  # .invalid is reserved: it can never be a real site
 SAMPLE_ARTICLE = f"https://{SAMPLE_HOST}/art/2026/11/20/art_1.html"
+SAMPLE_COLUMN = f"https://{SAMPLE_HOST}/col/gzdt/"  # a list page of 60 articles in three pages
 _DIR = Path(__file__).resolve().parent
 PAGES: dict[str, tuple[str, str]] = {
     "/": ("list.html", "text/html; charset=utf-8"),
@@ -26,6 +36,42 @@ PAGES: dict[str, tuple[str, str]] = {
     "/attach/2026/tzgg.pdf": ("tzgg.pdf", "application/pdf"),
 }
 MISSING = "missing.html"  # the sample site's own "page not found" page
+HTML = "text/html; charset=utf-8"
+COLUMN_ARTICLE = re.compile(r"^/art/2026/list/art_(\d+)\.html$")
+COLUMN_PAGE = re.compile(r"^/col/gzdt/index_(\d+)\.html$")
+PER_PAGE = 20
+
+
+@cache
+def _column() -> dict[str, Any]:
+    return json.loads((_DIR / "column.json").read_text(encoding="utf-8"))
+
+
+@cache
+def _templates() -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(_DIR), autoescape=True, keep_trailing_newline=True)
+
+
+def column_page(path: str) -> bytes | None:
+    """A list page after the first, or one of the column's articles; None for any other path."""
+    column = _column()
+    entries = column["entries"]
+    if m := COLUMN_ARTICLE.match(path):
+        entry = next((e for e in entries if e["n"] == int(m[1])), None)
+        if entry is None:
+            return None
+        return _templates().get_template("column-article.html").render(
+            e=entry, site=column["site"], column=column["column"]).encode()
+    if m := COLUMN_PAGE.match(path):
+        page = int(m[1])
+        pages = -(-len(entries) // PER_PAGE)
+        if not 0 < page < pages:
+            return None
+        prev = "/col/gzdt/index.html" if page == 1 else f"/col/gzdt/index_{page - 1}.html"
+        return _templates().get_template("column-list.html").render(
+            entries=entries[page * PER_PAGE:(page + 1) * PER_PAGE], site=column["site"], column=column["column"],
+            total=len(entries), page=page, pages=pages, prev=prev).encode()
+    return None
 
 
 class SampleSource:
@@ -46,8 +92,12 @@ class SampleSource:
 
     @asynccontextmanager
     async def open(self, url: URL, client: str | None = None) -> AsyncIterator[SampleResponse]:
-        name, ctype = PAGES.get(url.path, (MISSING, "text/html; charset=utf-8"))
-        yield SampleResponse(url, ctype, (_DIR / name).read_bytes())
+        if url.path in PAGES:
+            name, ctype = PAGES[url.path]
+            yield SampleResponse(url, ctype, (_DIR / name).read_bytes())
+            return
+        made = column_page(url.path)
+        yield SampleResponse(url, HTML, made if made is not None else (_DIR / MISSING).read_bytes())
 
 
 class SampleResponse:

@@ -292,9 +292,10 @@ async def test_two_instances_share_finished_audio(redis_url: str) -> None:
                             break
                     await asyncio.sleep(0.1)
             async with s.get(f"{a.url}/audio?url={page}") as r:
-                made = await r.read()  # streamed while made, then published
+                await r.read()  # streamed while made, then published
             async with s.get(f"{a.url}/audio?url={page}") as r:
                 etag = r.headers["ETag"]
+                made = await r.read()
             assert b.runner is not None
             jobs = b.runner.app[SPEECH].jobs
             async with s.get(f"{b.url}/audio?url={page}") as r:

@@ -26,7 +26,7 @@ def test_help_lists_every_command() -> None:
     r = run("--help")
     out = r.stdout.decode()
     assert r.returncode == 0
-    for cmd in ("serve", "render", "extract", "speak"):
+    for cmd in ("serve", "render", "extract", "speak", "podcast"):
         assert cmd in out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import subprocess
 import sys
@@ -9,10 +10,13 @@ import wave
 from pathlib import Path
 
 import pytest
+import webvtt
 from pypdf import PdfWriter
 
 from proxy.speech.encode import mp3_info
 from tests.proxy.speech.test_speech_service import HAVE_ESPEAK
+from tests.support.audio import measure
+from tests.support.audio import tags as audio_tags
 from tests.support.dns import DNSServer
 from tests.support.servers import free_port
 from tests.support.upstream_app import MINI_PDF, PNG
@@ -136,3 +140,75 @@ def test_an_unreachable_site_is_one_line_in_the_users_language(tmp_path: Path) -
     assert en.stderr.strip() == f"a11y-proxy: cannot reach {url} (the connection failed)"
     for line in (zh.stderr, en.stderr):
         assert line.count(url) == 1 and "Error" not in line and "Traceback" not in line
+
+
+def sample_sentences() -> list:
+    """What `speak` says for the sample article (the same extraction and speech text, in this process)."""
+    import asyncio
+
+    from proxy import config
+    from proxy.cli.loading import article_of, load_document
+    from transforms.speech.text import speech_text
+
+    cfg = config.load()
+    article = article_of(cfg, asyncio.run(load_document(cfg, SAMPLE, None)), SAMPLE)
+    return speech_text(article).sentences
+
+
+def seconds(clock: str) -> float:
+    h, m, s = clock.split(":")
+    return int(h) * 3600 + int(m) * 60 + float(s)
+
+
+def test_the_mp3_carries_tags_chapters_and_a_timed_transcript(tmp_path: Path) -> None:
+    target = tmp_path / "meeting.mp3"
+    run = speak(SAMPLE, "-o", str(target), "--captions", "vtt", "--captions", "lrc")
+    assert run.returncode == 0, run.stderr
+    data = target.read_bytes()
+    tags = audio_tags(data)
+    assert tags["TIT2"].text == ["示例省科技厅召开2026年科技成果转化工作推进会"]
+    assert tags["TPE1"].text == ["成果转化处"]  # the 来源
+    assert tags["TALB"].text == ["示例省科学技术厅 · 工作动态"]
+    assert str(tags["TDRC"].text[0]) == "2026-11-20" and tags["TLAN"].text == ["zho"]
+    assert tags.getall("COMM")[0].text == [SAMPLE] and tags["WOAS"].url == SAMPLE
+    sentences = sample_sentences()
+    headings = [s.text for s in sentences if s.heading]
+    chapters = sorted(tags.getall("CHAP"), key=lambda c: c.start_time)
+    assert [c.sub_frames["TIT2"].text[0] for c in chapters] == headings  # the title, then each heading
+    assert tags.getall("CTOC")[0].child_element_ids == [c.element_id for c in chapters]
+    cues = list(webvtt.read(str(target.with_suffix(".vtt"))))
+    assert len(cues) == len(sentences)  # one cue per spoken sentence
+    assert [html.unescape(c.text) for c in cues] == [s.text for s in sentences]
+    starts = [seconds(c.start) for c in cues]
+    assert starts == sorted(starts) and seconds(cues[-1].end) <= mp3_info(data)["seconds"]
+    heading_starts = [seconds(c.start) for c, s in zip(cues, sentences, strict=True) if s.heading]
+    assert [c.start_time / 1000 for c in chapters] == pytest.approx(heading_starts, abs=0.002)
+    assert chapters[-1].end_time == pytest.approx(mp3_info(data)["seconds"] * 1000, abs=100)
+    lrc_lines = target.with_suffix(".lrc").read_text(encoding="utf-8").splitlines()
+    assert lrc_lines[0] == "[ti:示例省科技厅召开2026年科技成果转化工作推进会]" and len(lrc_lines) == len(sentences) + 2
+
+
+def test_loudness_is_normalised_and_null_turns_it_off(tmp_path: Path) -> None:
+    target = tmp_path / "loud.mp3"
+    run = speak(SAMPLE, "-o", str(target))
+    assert run.returncode == 0, run.stderr
+    lufs, peak = measure(target.read_bytes())
+    assert abs(lufs - (-16.0)) <= 1.0, lufs  # −16 LUFS integrated, within 1 LU
+    assert peak <= -1.0, peak  # true peak at most −1 dBTP, after MP3 encoding
+    off = tmp_path / "off.yaml"
+    off.write_text("speech: {loudness_lufs: null}\n", encoding="utf-8")
+    raw = tmp_path / "raw.mp3"
+    run = speak(SAMPLE, "-o", str(raw), "--config", str(off))
+    assert run.returncode == 0, run.stderr
+    raw_lufs, raw_peak = measure(raw.read_bytes())
+    assert abs(raw_lufs - lufs) > 1.0 or raw_peak > -1.0, (raw_lufs, raw_peak)  # the engine's own level
+
+
+def test_jobs_makes_several_articles_at_once(tmp_path: Path) -> None:
+    out = tmp_path / "batch"
+    column = [f"https://sample.a11y-proxy.invalid/art/2026/list/art_{n}.html" for n in (10, 11, 12)]
+    run = speak(*column, "-o", str(out), "--jobs", "2", "--captions", "vtt")
+    assert run.returncode == 0, run.stderr
+    assert len(list(out.glob("*.mp3"))) == 3 and len(list(out.glob("*.vtt"))) == 3
+    run = speak(SAMPLE, "-o", str(tmp_path / "x.mp3"), "--jobs", "0")
+    assert run.returncode == 2 and run.stderr.strip() == "a11y-proxy: --jobs must be between 1 and 64"
