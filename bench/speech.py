@@ -146,8 +146,12 @@ async def long_article(seeks: int = 20) -> dict[str, float]:
         resp = await client.get(f"/audio?url={quote(page, safe='')}")
         out["first byte"] = time.perf_counter() - t0
         first = await resp.content.readany()
+        out["tag bytes"] = tag = 10 + ((first[6] << 21) | (first[7] << 14) | (first[8] << 7) | first[9]) \
+            if first[:3] == b"ID3" else 0
+        while len(first) <= tag:  # the ID3 tag comes first: wait for the first MPEG frame
+            first += await resp.content.readany()
         out["first audio"] = time.perf_counter() - t0
-        out["first chunk bytes"] = len(first)
+        out["first chunk bytes"] = len(first) - tag
         t1 = time.perf_counter()
         seg = await client.get(f"/audio/segment?url={quote(other, safe='')}&i=3")
         await seg.read()
@@ -241,7 +245,8 @@ async def main() -> None:
     minutes = la["audio seconds"] / 60
     rows.append((f"/audio first byte, {LONG_CHARS:,}-character page never read (target < 1 s)",
                  f"{la['first byte'] * 1000:.0f} ms"))
-    rows.append((f"/audio first audio ({la['first chunk bytes']:.0f} bytes), same page", f"{la['first audio'] * 1000:.0f} ms"))
+    rows.append((f"/audio first audio (first {la['first chunk bytes']:.0f} MP3 bytes after the {la['tag bytes']:.0f}-byte "
+                 "tag), same page", f"{la['first audio'] * 1000:.0f} ms"))
     rows.append(("/audio/segment of another article during that job (target < 1 s)",
                  f"{la['segment during'] * 1000:.0f} ms (article at sentence "
                  f"{la['article sentences made when segment answered']:.0f} of {la['article sentences']:.0f})"))

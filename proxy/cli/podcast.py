@@ -39,6 +39,7 @@ STATE = "episodes.json"
 FEED = "feed.xml"
 COVER = "cover.png"
 STATE_VERSION = 1
+EPISODE_FORMAT = 2  # bumped with the audio format (encoder, loudness calibration, tags)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -164,7 +165,8 @@ async def _entries(cfg: Config, fetcher: Fetcher, url: str, limit: int) -> tuple
 
 
 def episode_key(text_digest: str, voices: str, rate: int, loudness: float | None, tags: dict[str, str]) -> str:
-    said = json.dumps([text_digest, voices, rate, loudness, tags], ensure_ascii=False, sort_keys=True)
+    """Everything an episode's bytes depend on; EPISODE_FORMAT changes when the same words give other bytes."""
+    said = json.dumps([EPISODE_FORMAT, text_digest, voices, rate, loudness, tags], ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(said.encode()).hexdigest()[:32]
 
 

@@ -142,7 +142,7 @@ class ArticleAudio:
         pieces = self.speech.pieces([self.text.sentences[i]], self.text.lang, self.voice, following)
         for attempt in range(ATTEMPTS):
             try:
-                job = Job(pieces, self.rate, "pcm", self.speech.cfg.loudness_lufs)
+                job = Job(pieces, self.rate, "pcm", self.speech.loudness_for(self.fmt))
                 return await self.speech.run(job, "article", self.stream)
             except SpeechFailed:
                 if attempt + 1 == ATTEMPTS:

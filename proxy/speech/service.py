@@ -22,6 +22,7 @@ from transforms.speech.text import Sentence, SpeechText, runs
 from ..config import RATE_RANGE, SpeechConfig, speech_workers
 from ..errors import Busy, ProxyError, TooLarge
 from . import worker as speech_worker
+from .encode import MP3_LOUDNESS_LOSS
 from .lanes import Lane, Lanes
 from .voices import NoVoice, find_voice, pick_voice
 from .worker import Job, Piece, Result
@@ -339,8 +340,13 @@ class SpeechService:
                              status=422, reason="nothing to say")
         return await self.synthesize(pieces, rate, fmt)
 
+    def loudness_for(self, fmt: str) -> float | None:
+        """The loudness to normalise PCM to so that the file in `fmt` measures speech.loudness_lufs."""
+        target = self.cfg.loudness_lufs
+        return None if target is None else target + (MP3_LOUDNESS_LOSS if fmt == "mp3" else 0.0)
+
     async def synthesize(self, pieces: list[Piece], rate: int, fmt: str, normalise: bool = True) -> Audio:
-        result = await self.run(Job(pieces, rate, fmt, self.cfg.loudness_lufs if normalise else None))
+        result = await self.run(Job(pieces, rate, fmt, self.loudness_for(fmt) if normalise else None))
         return Audio(result.data, fmt, result.seconds, result.sample_rate)
 
     async def run(self, job: Job, lane: Lane = "segment", stream: str = "") -> Result:

@@ -49,7 +49,7 @@ from ..urlscheme import PREFIX_LINKS
 
 AUDIO_TTL = 24 * 3600  # audio depends only on the words, voice and rate: keep it as long as the cache allows
 FILE_BLOCK = 1 << 16
-AUDIO_FORMAT_VERSION = "3"  # bump when the same words would give other bytes (encoder, pauses, tags)
+AUDIO_FORMAT_VERSION = "4"  # bump when the same words would give other bytes (encoder, pauses, tags)
 
 
 def setup(app: web.Application) -> None:
