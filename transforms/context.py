@@ -76,3 +76,8 @@ class Context:
     # every response (transforms stay pure: the caller makes it)
     nonce: str = ""
     version: str = "0"
+    # where this server's own files and endpoints live on the page's origin: "" for the prefix door (they are at
+    # /static/, /audio …), "/.well-known/a11y-proxy" for the forward door (the page is on the site's origin)
+    own_base: str = ""
+    # the link to "the original page": the page itself for the prefix door, the overlay for the forward door
+    original_url: str = ""

@@ -14,6 +14,7 @@ from aiohttp import web
 
 from transforms.context import Settings
 from transforms.render.pages import render_error
+from transforms.render.ui_text import preferred_lang
 
 from ..errors import Forbidden, ProxyError, RateLimited
 from ..pages.fairness import client_key
@@ -23,7 +24,7 @@ from .access_log import one_line
 from .keys import ACCESS_LOG, METRICS
 
 METRIC_SECTIONS = frozenset({"read", "elder", "a11y", "text", "orig", "home", "go", "static", "asset", "api",
-                             "audio", "healthz", "metrics", "settings"})
+                             "audio", "healthz", "metrics", "settings", "proxy.pac", "ca", "ca.pem", "ca.cer"})
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 log = logging.getLogger("a11y_proxy")
 
@@ -47,18 +48,7 @@ def page_csp(nonce: str, orig: bool = False) -> str:
 
 def ui_lang(request: web.Request) -> str:
     """English only when the browser prefers it over Chinese."""
-    return _ui_lang(request.headers.get("Accept-Language", ""))
-
-
-@lru_cache(maxsize=1024)  # browsers send a handful of distinct values
-def _ui_lang(accept_language: str) -> str:
-    for part in accept_language[:200].split(","):
-        tag = part.split(";")[0].strip().lower()
-        if tag.startswith("zh"):
-            return "zh"
-        if tag.startswith("en"):
-            return "en"
-    return "zh"
+    return preferred_lang(request.headers.get("Accept-Language", ""))
 
 
 _parse_settings = lru_cache(maxsize=512)(Settings.decode)  # Settings is frozen: shareable

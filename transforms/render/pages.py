@@ -52,9 +52,11 @@ def bookmarklet(origin: str, mode: str) -> str:
 
 
 def render_home(ui_lang: str, sample_links: list[tuple[str, str]], settings: Settings | None = None, *,
-                origin: str = "", default_mode: str = "elder", nonce: str = "") -> str:
+                origin: str = "", default_mode: str = "elder", nonce: str = "",
+                forward: dict[str, str] | None = None) -> str:
     """`origin` (scheme://host[:port] as the browser reached us) is needed by the bookmarklets; anything that
-    is not a plain origin (a forged Host header) is ignored, since it ends up inside a javascript: URL."""
+    is not a plain origin (a forged Host header) is ignored, since it ends up inside a javascript: URL.
+    `forward`: the browser proxy's `pac_url` and `proxy` address, when it runs."""
     origin = origin if _ORIGIN.match(origin) else ""
     return render_template(
         "home.html",
@@ -64,6 +66,7 @@ def render_home(ui_lang: str, sample_links: list[tuple[str, str]], settings: Set
         sample_links=sample_links,
         bookmarklets=[(m, bookmarklet(origin, m)) for m in BOOKMARKLET_MODES] if origin else [],
         origin=origin,
+        forward=forward,
         mode="home",
         settings=settings or Settings(),
         ctx=Context(url="", nonce=nonce),
@@ -71,8 +74,10 @@ def render_home(ui_lang: str, sample_links: list[tuple[str, str]], settings: Set
 
 
 def render_settings(ui_lang: str, settings: Settings, default_mode: str = "elder", back: str = "",
-                    saved: bool = False, nonce: str = "", token: str = "", confirm: bool = False) -> str:
-    """The 设置 page: a GET form of radio groups; `back` is the local page to return to after saving."""
+                    saved: bool = False, nonce: str = "", token: str = "", confirm: bool = False,
+                    own_base: str = "") -> str:
+    """The 设置 page: a GET form of radio groups; `back` is the local page to return to after saving;
+    `own_base` where the form is answered on this origin (the forward door's path on a site)."""
     return render_template(
         "settings.html",
         t=ui_strings(ui_lang),
@@ -86,5 +91,13 @@ def render_settings(ui_lang: str, settings: Settings, default_mode: str = "elder
         confirm=confirm,
         mode="settings",
         settings=settings,
-        ctx=Context(url="", nonce=nonce),
+        ctx=Context(url="", nonce=nonce, own_base=own_base),
     )
+
+
+def render_ca(*, permitted: list[str], sha256: str, sha1: str, expires: str, pac_url: str, proxy: str,
+              settings: Settings | None = None, nonce: str = "") -> str:
+    """/ca: the browser proxy's CA, its fingerprints and how to trust it on each system (Chinese, then English)."""
+    return render_template("ca.html", permitted=permitted, sha256=sha256, sha1=sha1, expires=expires,
+                           pac_url=pac_url, proxy=proxy, t=ui_strings("zh"), mode="ca",
+                           settings=settings or Settings(), ctx=Context(url="", nonce=nonce))

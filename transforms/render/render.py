@@ -87,7 +87,8 @@ def toolbar_vars(ctx: Context) -> dict[str, object]:
         "script_strings": script_strings,
         "themes": THEMES,
         "font_steps": FONT_STEPS,
-        "settings_href": "/settings?back=" + quote(ctx.proxy_url(ctx.url, ctx.mode), safe="") if ctx.url else "/settings",
+        "settings_href": ctx.own_base + ("/settings?back=" + quote(ctx.proxy_url(ctx.url, ctx.mode), safe="")
+                                         if ctx.url else "/settings"),
     }
 
 
@@ -101,7 +102,7 @@ def page_vars(ctx: Context, article: Article | None) -> dict[str, object]:
         "font_percent": FONT_STEPS[max(0, min(s.font_step, len(FONT_STEPS) - 1))],
         "t": t,
         "article": article,
-        "original_url": ctx.url,
+        "original_url": ctx.original_url or ctx.url,
         "audio_src": _audio_src(ctx.audio_url),
         "toolbar": True,
     }
@@ -111,9 +112,14 @@ def page_vars(ctx: Context, article: Article | None) -> dict[str, object]:
                                        table_label=t["table"], image_word=t["image"], text_mode=ctx.mode == "text")
         variables["content"] = content
         variables["toc"] = toc
-        variables["mode_links"] = [(m, t[f"mode_{m}"], ctx.proxy_url(ctx.url, m), m == ctx.mode)
+        variables["mode_links"] = [(m, t[mode_label(m, ctx)], ctx.proxy_url(ctx.url, m), m == ctx.mode)
                                    for m in VIEW_MODES if m in MODES]
     return variables
+
+
+def mode_label(mode: str, ctx: Context) -> str:
+    """The label key of a mode. On the site's own origin (the forward door) `orig` is the live page itself."""
+    return "mode_overlay" if mode == "orig" and ctx.own_base else f"mode_{mode}"
 
 
 def _audio_src(audio_url: str) -> str:

@@ -5,6 +5,8 @@ built in JavaScript except from these strings, handed over as a JSON data block)
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 STRINGS: dict[str, dict[str, str]] = {
     "zh": {
         "lang": "zh-CN",
@@ -123,6 +125,17 @@ STRINGS: dict[str, dict[str, str]] = {
         "homepage_steps": "打开浏览器的“设置”；找到“启动时”或“主页”；选择“打开特定网页”；填入本页地址：",
         "homepage_tip": "以后每次打开浏览器，都会先看到这个页面。",
         "error_back": "返回首页",
+        # the forward door (browser proxy)
+        "mode_overlay": "原网页（带工具栏）",
+        "skip_toolbar": "跳过工具栏",
+        "forward_title": "用作浏览器代理",
+        "forward_intro": "设置一次浏览器的代理，以后直接打开任何政府网站：网页照常工作（搜索、办事表单都能用），上面多一条无障碍工具栏，一键换成长辈版。",
+        "forward_step_ca": "第一步：安装并信任本代理的证书（只对政府网站有效）。",
+        "forward_ca_link": "证书和各系统的安装步骤",
+        "forward_step_pac": "第二步：在浏览器或系统的代理设置中选择“使用自动配置脚本（PAC）”，填入：",
+        "forward_step_open": "第三步：打开任意政府网站，例如 www.gov.cn。",
+        "forward_manual": "不能用自动配置脚本时，也可以手动设置 HTTP 和 HTTPS 代理为：",
+        "forward_only_gov": "只有政府网站经过本代理，其他网站照常直接访问。",
     },
     "en": {
         "lang": "en",
@@ -241,8 +254,34 @@ STRINGS: dict[str, dict[str, str]] = {
                           "specific page\"; enter this address:",
         "homepage_tip": "The browser will then open this page every time it starts.",
         "error_back": "Back to the home page",
+        # the forward door (browser proxy)
+        "mode_overlay": "Original page (with toolbar)",
+        "skip_toolbar": "Skip the toolbar",
+        "forward_title": "Use it as your browser's proxy",
+        "forward_intro": "Set the browser's proxy once, then open any government site directly: the site keeps "
+                         "working (search, online forms) with an accessibility toolbar on top, and 长辈版 one "
+                         "click away.",
+        "forward_step_ca": "Step 1: install and trust this proxy's certificate (it is valid for government sites only).",
+        "forward_ca_link": "The certificate and the steps for each system",
+        "forward_step_pac": "Step 2: in the browser's or the system's proxy settings choose \"automatic proxy "
+                            "configuration (PAC)\" and enter:",
+        "forward_step_open": "Step 3: open any government site, for example www.gov.cn.",
+        "forward_manual": "Where a PAC address cannot be used, set the HTTP and HTTPS proxy by hand to:",
+        "forward_only_gov": "Only government sites go through this proxy; every other site is reached directly.",
     },
 }
+
+
+@lru_cache(maxsize=1024)  # browsers send a handful of distinct values
+def preferred_lang(accept_language: str) -> str:
+    """The interface language for an Accept-Language header: English only when it is preferred over Chinese."""
+    for part in accept_language[:200].split(","):
+        tag = part.split(";")[0].strip().lower()
+        if tag.startswith("zh"):
+            return "zh"
+        if tag.startswith("en"):
+            return "en"
+    return "zh"
 
 
 def ui_strings(lang: str) -> dict[str, str]:

@@ -41,6 +41,7 @@
   var crossV = tb.querySelector('.a11y-cross-v');
   var help = doc.getElementById('a11y-help');
   var pageUrl = tb.getAttribute('data-page-url') || '';
+  var base = tb.getAttribute('data-base') || ''; // where our server's endpoints live on this page's origin
   var serverAudio = tb.getAttribute('data-audio') === '1';
   var skip = doc.querySelector('.skip-link');
   var mainId = skip ? skip.getAttribute('href').slice(1) : 'main';
@@ -176,7 +177,7 @@
     sentences: function () {
       if (!this.list) {
         this.list = !serverAudio ? Promise.resolve([]) :
-          fetch('/audio/sentences?url=' + encodeURIComponent(pageUrl), { credentials: 'same-origin' })
+          fetch(base + '/audio/sentences?url=' + encodeURIComponent(pageUrl), { credentials: 'same-origin' })
             .then(function (r) { return r.ok ? r.json() : []; })
             .then(function (data) {
               // {sentences: [{i, text (as written), paragraph, audio}]} (proxy/app/routes/audio.py)
@@ -225,7 +226,7 @@
       a.onended = finish;
       a.onerror = fallback;
       // the server speaks at the reader's 语速 (from the cookie), so no playbackRate here
-      a.src = '/audio/segment?url=' + encodeURIComponent(pageUrl) + '&i=' + unit.index;
+      a.src = base + '/audio/segment?url=' + encodeURIComponent(pageUrl) + '&i=' + unit.index;
       var playing = a.play();
       if (playing && playing.catch) playing.catch(fallback);
     },
