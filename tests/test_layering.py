@@ -1,8 +1,9 @@
 """The tree's layers hold: each part imports only the parts its `__init__` docstring allows, and no import
 circle exists among the modules (imports inside functions, and those only made for type checking, count too).
 
-Dependencies run one way: proxy.cli -> proxy.app -> proxy.pages -> proxy.{upstream, cache, speech} -> the
-proxy leaves -> transforms.pipeline -> the stage packages -> the transforms core. docs/architecture.md draws it.
+Dependencies run one way: proxy.cli -> proxy.app -> proxy.forward -> proxy.pages -> proxy.{upstream, cache, speech}
+-> the proxy leaves -> transforms.pipeline -> the stage packages -> the transforms core. docs/architecture.md
+draws it.
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ MAY_IMPORT: dict[str, set[str]] = {
     "proxy.cache": {"proxy"},
     "proxy.speech": {"proxy"} | TRANSFORMS,
     "proxy.pages": {"proxy", "proxy.upstream", "proxy.cache"} | TRANSFORMS,
-    "proxy.app": {"proxy.pages"} | PROXY_LOW | TRANSFORMS,
-    "proxy.cli": {"proxy.app", "proxy.pages"} | PROXY_LOW | TRANSFORMS,
+    "proxy.forward": {"proxy", "proxy.pages", "proxy.upstream", "proxy.cache"} | TRANSFORMS,
+    "proxy.app": {"proxy.pages", "proxy.forward"} | PROXY_LOW | TRANSFORMS,
+    "proxy.cli": {"proxy.app", "proxy.pages", "proxy.forward"} | PROXY_LOW | TRANSFORMS,
 }
 PARTS = sorted(MAY_IMPORT, key=len, reverse=True)
 
