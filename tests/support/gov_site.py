@@ -17,8 +17,8 @@ SITE_NONCE = "c2l0ZS1ub25jZQ"
 CSP = f"default-src 'self'; script-src 'nonce-{SITE_NONCE}'; object-src 'none'; base-uri 'none'"
 SITE_CSS = """body { font-family: serif; font-size: 12px; color: #222; }
 li { float: left; width: 90px; list-style: square; }
-button { width: 40px; height: 18px; font-size: 10px; color: #999; background: #eee; letter-spacing: 3px; }
-a { color: #36c; }
+button { width: 40px; height: 18px; font-size: 10px; color: #333; background: #eee; letter-spacing: 3px; }
+a { color: #1a3d8f; }
 nav li a { color: #036; }
 """
 # No lang on <html>, a viewport that forbids zooming, an image without alt in a captioned figure, two unlabelled
