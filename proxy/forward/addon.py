@@ -242,6 +242,8 @@ class ForwardAddon:
         r = flow.response
         if r is None or r.stream or flow.metadata.get(GENERATED) or not flow.metadata.get(NAV):
             return
+        if 300 <= r.status_code < 400 or r.status_code in (204, 205):
+            return  # no page to show: the browser follows the redirect or keeps what it has
         if media_type(r.headers.get("content-type", "")) not in HTML_TYPES or r.raw_content is None:
             return
         await respond.page(self.parts, flow, flow.metadata[PREFS])

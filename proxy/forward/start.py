@@ -16,7 +16,7 @@ from ..pages.service import PageService
 from ..upstream.client import dns_resolver
 from ..upstream.guard import Guard
 from .prefs import PrefsStore
-from .status import ForwardStatus
+from .status import ForwardError, ForwardStatus
 
 log = logging.getLogger("a11y_proxy.forward")
 
@@ -48,7 +48,10 @@ async def forward_door(cfg: Config, pages: PageService, guard: Guard, static: di
                     "(scripts/bootstrap does: pip install -e '.[forward]')", e.name)
         yield ForwardStatus(False, f"{e.name} is not installed")
         return
-    ca = load_or_create(ca_dir(cfg), cfg.upstream.allowed_hosts)
+    try:
+        ca = load_or_create(ca_dir(cfg), cfg.upstream.allowed_hosts)
+    except (OSError, ValueError) as e:
+        raise ForwardError(f"the forward proxy's CA cannot be made in {ca_dir(cfg)}: {e}") from None
     names = resolver or dns_resolver(cfg.upstream)  # tests hand in theirs (like the prefix door's)
     parts = Parts(cfg, pages, guard, names.resolve, PrefsStore(pages.cache, cfg.forward.default_mode), static,
                   own_server(cfg))

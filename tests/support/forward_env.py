@@ -27,6 +27,8 @@ SITE = "www.example.gov.cn"
 OTHER_SITE = "other.example.gov.cn"
 INTERNAL = "intranet.example.gov.cn"  # resolves to 127.0.0.2: a loopback address the guard refuses
 REBIND = "rebind.example.gov.cn"  # 127.0.0.1 at the first lookup, 127.0.0.2 afterwards
+BROKEN = "broken.example.gov.cn"  # a certificate no trusted CA signed, listed in upstream.insecure_tls_hosts
+STILL_BROKEN = "stillbroken.example.gov.cn"  # the same server and certificate, not listed
 SENTINEL = "127.0.0.2"
 PASSTHROUGH_CAP = 1024 * 1024
 
@@ -84,6 +86,7 @@ class ForwardEnv:
     proxy: ThreadServer
     https: ThreadServer
     http: ThreadServer
+    broken: ThreadServer
     state: dict
     forward_port: int
     trust: trustme.CA
@@ -120,29 +123,35 @@ def start_forward_env() -> ForwardEnv:
     server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     leaf.configure_cert(server_ctx)
     https = ThreadServer(lambda: make_gov_app(state), ssl_context=server_ctx).start()
+    broken_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    trustme.CA().issue_cert(BROKEN, STILL_BROKEN).configure_cert(broken_ctx)  # a CA nobody trusts
+    broken = ThreadServer(lambda: make_gov_app(state), ssl_context=broken_ctx).start()
     http = ThreadServer(lambda: make_gov_app(state)).start()
     sentinel = Sentinel([https.port, http.port])
     data_dir = Path(tempfile.mkdtemp(prefix="a11y-forward-"))
     trust_file = data_dir / "upstream-ca.pem"
     trust.cert_pem.write_to_path(str(trust_file))
     cfg = test_config(https.port)
-    cfg.upstream.allowed_ports = [80, 443, https.port, http.port]
+    cfg.upstream.allowed_ports = [80, 443, https.port, http.port, broken.port]
+    cfg.upstream.insecure_tls_hosts = [BROKEN]
     cfg.upstream.max_passthrough_bytes = PASSTHROUGH_CAP
     cfg.forward.enabled = True
     cfg.forward.port = free_port()
     cfg.forward.data_dir = str(data_dir)
-    resolver = RebindingResolver({SITE: "127.0.0.1", OTHER_SITE: "127.0.0.1", INTERNAL: SENTINEL},
+    resolver = RebindingResolver({SITE: "127.0.0.1", OTHER_SITE: "127.0.0.1", INTERNAL: SENTINEL,
+                                  BROKEN: "127.0.0.1", STILL_BROKEN: "127.0.0.1"},
                                  {REBIND: ["127.0.0.1", SENTINEL]})
     proxy = ThreadServer(lambda: create_app(cfg, resolver=resolver, forward_upstream_ca=str(trust_file)),
                          port=free_port()).start()
     proxy.cfg = cfg  # type: ignore[attr-defined]
-    return ForwardEnv(proxy, https, http, state, cfg.forward.port, trust, data_dir, resolver, sentinel)
+    return ForwardEnv(proxy, https, http, broken, state, cfg.forward.port, trust, data_dir, resolver, sentinel)
 
 
 def stop_forward_env(env: ForwardEnv) -> None:
     env.proxy.stop()
     env.https.stop()
     env.http.stop()
+    env.broken.stop()
     env.sentinel.stop()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..context import FONT_STEPS, MODES, THEMES, Context, Settings
-from .render import render_template
+from .render import mode_label, render_template
 from .ui_text import ui_strings
 
 ERRORS: dict[int, tuple[str, str]] = {
@@ -78,6 +78,7 @@ def render_settings(ui_lang: str, settings: Settings, default_mode: str = "elder
                     own_base: str = "") -> str:
     """The 设置 page: a GET form of radio groups; `back` is the local page to return to after saving;
     `own_base` where the form is answered on this origin (the forward door's path on a site)."""
+    ctx = Context(url="", nonce=nonce, own_base=own_base)
     return render_template(
         "settings.html",
         t=ui_strings(ui_lang),
@@ -91,7 +92,8 @@ def render_settings(ui_lang: str, settings: Settings, default_mode: str = "elder
         confirm=confirm,
         mode="settings",
         settings=settings,
-        ctx=Context(url="", nonce=nonce, own_base=own_base),
+        ctx=ctx,
+        mode_labels={m: ui_strings(ui_lang)[mode_label(m, ctx)] for m in MODES},
     )
 
 

@@ -13,10 +13,12 @@ from cryptography import x509
 from lxml import html as lxml_html
 
 from tests.support.forward_env import (
+    BROKEN,
     INTERNAL,
     PASSTHROUGH_CAP,
     REBIND,
     SITE,
+    STILL_BROKEN,
     ForwardEnv,
     fetch,
     raw_connect,
@@ -214,3 +216,37 @@ def test_tls_to_an_untrusted_site_certificate_fails(forward_env: ForwardEnv) -> 
     with pytest.raises(ssl.SSLCertVerificationError):
         conn.request("GET", "/")
     conn.close()
+
+
+def test_an_untrusted_site_certificate_is_accepted_only_for_listed_hosts(forward_env: ForwardEnv) -> None:
+    """upstream.insecure_tls_hosts, per connection: the same server and certificate under another name fails."""
+    port = forward_env.broken.port
+    assert fetch(forward_env, f"https://{BROKEN}:{port}/").status == 200
+    import http.client
+
+    with pytest.raises((OSError, http.client.HTTPException)):
+        answer = fetch(forward_env, f"https://{STILL_BROKEN}:{port}/")
+        assert answer.status >= 500  # (if an answer comes at all, it is an error, never the page)
+        raise OSError(answer.status)
+
+
+def test_the_settings_page_on_a_site_sets_the_readers_prefs(forward_env: ForwardEnv) -> None:
+    base = forward_env.url("/.well-known/a11y-proxy/settings")
+    page = fetch(forward_env, base + "?back=" + quote(forward_env.url("/article.html"), safe=""))
+    doc = lxml_html.document_fromstring(page.body)
+    assert doc.xpath("//form/@action") == ["/.well-known/a11y-proxy/settings"]
+    assert "原网页（带工具栏）" in doc.xpath("string(//label[@for='s-mode-orig'])")
+    query = "?save=1&mode=elder&font=3&theme=blue&spacing=1&speech=server&rate=4&back=" + quote(
+        forward_env.url("/article.html"), safe="")
+    offered = fetch(forward_env, base + query, headers={"Sec-Fetch-Site": "cross-site"})
+    assert offered.status == 200 and "还没有保存" in offered.text  # from another site: only offered
+    assert "mode-elder" not in fetch(forward_env, forward_env.url(fresh("/article.html"))).text
+    saved = fetch(forward_env, base + query, headers={"Sec-Fetch-Site": "same-origin"})
+    assert saved.status == 303 and saved.headers["Location"] == forward_env.url("/article.html")
+    assert "a11y_settings=f3.tblue.l1.sserver.r4" in saved.headers.get_all("Set-Cookie")[0]
+    assert 'class="mode-elder theme-blue font-3 spacing-1"' in fetch(forward_env, forward_env.url(fresh("/article.html"))).text
+    evil = fetch(forward_env, base + "?save=1&back=https%3A%2F%2Fwww.example.com%2F",
+                 headers={"Sec-Fetch-Site": "same-origin"})
+    assert evil.headers["Location"] == "/"  # never back to another site
+    fetch(forward_env, base + "?reset=1", headers={"Sec-Fetch-Site": "same-origin"})
+    assert "a11y-tb" in fetch(forward_env, forward_env.url("/")).text
