@@ -141,8 +141,9 @@ def start_forward_env() -> ForwardEnv:
     resolver = RebindingResolver({SITE: "127.0.0.1", OTHER_SITE: "127.0.0.1", INTERNAL: SENTINEL,
                                   BROKEN: "127.0.0.1", STILL_BROKEN: "127.0.0.1"},
                                  {REBIND: ["127.0.0.1", SENTINEL]})
+    cfg.server.port = free_port()  # as `serve` runs it: the door reaches this server's own routes (speech)
     proxy = ThreadServer(lambda: create_app(cfg, resolver=resolver, forward_upstream_ca=str(trust_file)),
-                         port=free_port()).start()
+                         port=cfg.server.port).start()
     proxy.cfg = cfg  # type: ignore[attr-defined]
     return ForwardEnv(proxy, https, http, broken, state, cfg.forward.port, trust, data_dir, resolver, sentinel)
 

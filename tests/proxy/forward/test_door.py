@@ -250,3 +250,28 @@ def test_the_settings_page_on_a_site_sets_the_readers_prefs(forward_env: Forward
     assert evil.headers["Location"] == "/"  # never back to another site
     fetch(forward_env, base + "?reset=1", headers={"Sec-Fetch-Site": "same-origin"})
     assert "a11y-tb" in fetch(forward_env, forward_env.url("/")).text
+
+
+def test_speech_on_a_sites_origin_comes_from_this_server(forward_env: ForwardEnv) -> None:
+    import json
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + 60
+    while True:  # the speech workers start in the background
+        with urllib.request.urlopen(f"{forward_env.proxy.url}/healthz", timeout=10) as r:
+            audio = json.loads(r.read())["audio"]
+        if audio.get("available"):
+            break
+        if audio.get("reason") not in (None, "starting") or time.monotonic() > deadline:
+            pytest.skip(f"no speech on this machine: {audio.get('reason')}")
+        time.sleep(0.2)
+    page = quote(forward_env.url("/article.html", tls=False), safe="")
+    base = forward_env.url("/.well-known/a11y-proxy/audio", tls=True)
+    answer = fetch(forward_env, f"{base}/sentences?url={page}", nav=False)
+    assert answer.status == 200, answer.text
+    sentences = json.loads(answer.body)["sentences"]
+    assert any("冬季供暖" in s["text"] for s in sentences)
+    audio = fetch(forward_env, f"{base}/segment?url={page}&i=0", nav=False)
+    assert audio.status == 200 and audio.headers["Content-Type"] == "audio/mpeg" and len(audio.body) > 1000
+    assert forward_env.hits("/.well-known/a11y-proxy/audio/sentences") == 0  # never asked of the site
