@@ -72,13 +72,12 @@ def _same_origin(flow: http.HTTPFlow) -> bool:
 def _back(flow: http.HTTPFlow) -> str:
     """Where the settings page returns to: a page of this same site, else its home page."""
     back = flow.request.query.get("back", "")
-    here = urlsplit(flow.request.pretty_url)
-    there = urlsplit(back)
-    if back.startswith("/") and not back.startswith("//") and "\\" not in back:
+    if any(ord(c) < 33 or ord(c) == 127 for c in back) or "\\" in back:
+        return "/"  # never a control character in a Location header
+    if back.startswith("/") and not back.startswith("//"):
         return back
-    if (there.scheme, there.netloc) == (here.scheme, here.netloc) and not any(ord(c) < 33 for c in back):
-        return back
-    return "/"
+    here, there = urlsplit(flow.request.pretty_url), urlsplit(back)
+    return back if (there.scheme, there.netloc) == (here.scheme, here.netloc) else "/"
 
 
 async def _settings(parts: Parts, flow: http.HTTPFlow, prefs: Prefs) -> http.Response:

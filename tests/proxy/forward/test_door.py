@@ -248,6 +248,8 @@ def test_the_settings_page_on_a_site_sets_the_readers_prefs(forward_env: Forward
     evil = fetch(forward_env, base + "?save=1&back=https%3A%2F%2Fwww.example.com%2F",
                  headers={"Sec-Fetch-Site": "same-origin"})
     assert evil.headers["Location"] == "/"  # never back to another site
+    split = fetch(forward_env, base + "?save=1&back=/a%0d%0aSet-Cookie:%20x=1", headers={"Sec-Fetch-Site": "same-origin"})
+    assert split.headers["Location"] == "/" and "x=1" not in str(split.headers)
     fetch(forward_env, base + "?reset=1", headers={"Sec-Fetch-Site": "same-origin"})
     assert "a11y-tb" in fetch(forward_env, forward_env.url("/")).text
 
