@@ -121,10 +121,17 @@ def test_home_page_shows_link_groups() -> None:
 
 def test_audio_player_or_a_clear_note() -> None:
     doc = render("elder", audio_available=True, audio_url="/audio?url=x")
-    audio = doc.xpath("//section[@class='listen']//audio")[0]
+    assert doc.xpath("string(//h2[@id='listen-h'])") == "朗读全文"
+    player = doc.xpath("//section[@class='listen']//div[@id='a11y-player']")[0]
+    labels = [b.text_content() for b in player.xpath(".//button")]
+    assert labels == ["播放", "后退15秒", "前进15秒", "语速中"]
+    slider = player.xpath(".//*[@role='slider']")[0]
+    assert slider.get("tabindex") == "0" and slider.get("aria-label") == "播放进度"
+    assert player.xpath(".//a[@download and text()='下载']/@href") == ["/audio?url=x&format=mp3&download=1"]
+    # without JavaScript: the browser's own player and a download link (lxml parses <noscript> as markup)
+    audio = doc.xpath("//section[@class='listen']//noscript//audio")[0]
     assert audio.get("controls") is not None and audio.get("src") == "/audio?url=x&format=mp3"
-    assert doc.xpath("//section[@class='listen']//a[@download and text()='下载音频']")
-    assert doc.xpath("string(//p[@id='listen-h'])") == "朗读全文"
+    assert doc.xpath("//section[@class='listen']//noscript//a[@download and text()='下载音频']")
     doc = render("elder", audio_available=False, audio_url="")
     assert not doc.xpath("//audio")
     assert "暂时无法提供语音朗读" in doc.xpath("string(//section[@class='listen'])")
@@ -137,11 +144,11 @@ def tool_actions(doc: lxml_html.HtmlElement) -> list[str]:
 def test_a11y_toolbar_is_complete_and_labelled() -> None:
     doc = render("a11y")
     assert tool_actions(doc) == ["sound", "rate", "point", "read", "bigger", "smaller", "theme", "cursor", "cross",
-                                 "caption", "textonly", "reset", "help"]
-    for b in doc.xpath("//section[@id='a11y-tb']//ul/li/button"):
+                                 "caption", "textonly", "pinyin", "script", "reset", "help"]
+    for b in doc.xpath("//section[@id='a11y-tb']//ul/li/button[@data-action]"):
         assert b.get("type") == "button" and b.text_content().strip() and b.get("aria-keyshortcuts")
     toggles = doc.xpath("//section[@id='a11y-tb']//button[@aria-pressed]/@data-action")
-    assert toggles == ["sound", "point", "read", "cursor", "cross", "caption", "textonly"]
+    assert toggles == ["sound", "point", "read", "cursor", "cross", "caption", "textonly", "pinyin", "script"]
     assert doc.xpath("//*[@id='a11y-live' and @role='status']")
     assert doc.xpath("//dialog[@id='a11y-help']//kbd[text()='Alt+↑']")
     assert doc.xpath("//section[@id='a11y-tb']//a[starts-with(@href, '/settings?back=%2Fa11y%2F')]")
@@ -149,7 +156,7 @@ def test_a11y_toolbar_is_complete_and_labelled() -> None:
 
 def test_elder_toolbar_is_reduced_with_a_big_read_button() -> None:
     doc = render("elder")
-    assert tool_actions(doc) == ["read", "bigger", "smaller", "theme", "help"]
+    assert tool_actions(doc) == ["read", "bigger", "smaller", "theme", "pinyin", "script", "help"]
     big = doc.xpath("//button[@data-action='read']")[0]
     assert big.get("class") == "a11y-tb-big" and big.text_content() == "朗读"
 
