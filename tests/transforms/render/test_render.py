@@ -202,3 +202,47 @@ def test_script_strings_are_json_not_code() -> None:
     doc = render("a11y")
     data = doc.xpath("//script[@id='a11y-strings']")[0]
     assert data.get("type") == "application/json" and re.search(r'"theme_dark"', data.text)
+
+
+def test_pinyin_over_title_and_text_never_in_the_text_itself() -> None:
+    doc = render("elder", settings=Settings(pinyin=True))
+    h1 = doc.xpath("//h1")[0]
+    assert h1.text_content() == "示例文章标题" and h1.xpath(".//rt/@data-py")[:2] == ["shì", "lì"]
+    paragraph = doc.xpath("//div[@class='content']//p")[0]
+    assert paragraph.text_content() == "第一段。" and paragraph.xpath(".//rt/@aria-hidden") == ["true"] * 3
+    assert "pinyin-on" in doc.get("class").split()
+    assert [a.text for a in doc.xpath("//nav[@aria-label='阅读模式']//a")][0] == "长辈版"  # the interface has none
+    assert not render("elder").xpath("//ruby")
+
+
+def test_text_mode_rows_keep_pinyin() -> None:
+    doc = render("text", settings=Settings(pinyin=True))
+    row = doc.xpath("//p[@class='row']")[0]
+    assert row.text_content() == "序号：1；名称：东湖研究院" and row.xpath(".//rt")
+
+
+def test_traditional_script_turns_the_page_and_the_interface() -> None:
+    doc = render("a11y", settings=Settings(script="hant-hk"))
+    assert doc.get("lang") == "zh-Hant-HK"
+    assert doc.xpath("string(//h1)") == "示例文章標題"
+    assert "第一段。" in doc.xpath("string(//div[@class='content'])")
+    assert doc.xpath("string(//a[@class='skip-link'])") == "跳到正文"
+    assert doc.xpath("//nav[@aria-label='當前位置']") and doc.xpath("//button[@data-action='theme' and contains(., '配色')]")
+    assert doc.xpath("//button[@data-action='script']/@aria-pressed") == ["true"]
+    assert "語速" in doc.xpath("string(//section[@id='a11y-tb'])")
+
+
+def test_orig_allows_zoom_names_landmarks_and_takes_the_aids() -> None:
+    ctx = Context(url=URL, mode="orig", settings=Settings(script="hant-tw", pinyin=True))
+    page = Page(tree=parse_document(
+        "<html><head><meta name='viewport' content='width=device-width, initial-scale=1, maximum-scale=1, "
+        "user-scalable=no'><title>银行通知</title></head><body><nav><a href='/'>首页</a></nav>"
+        "<nav aria-label='栏目'><h2>栏目导航</h2></nav><nav aria-label='栏目'><a href='/b'>b</a></nav>"
+        "<main><h1>银行通知</h1><p>发布</p></main></body></html>"))
+    doc = lxml_html.document_fromstring(get("render_orig")(page, ctx).output or "")
+    assert doc.xpath("//meta[@name='viewport']/@content") == ["width=device-width, initial-scale=1"]
+    assert doc.xpath("//nav/@aria-label") == ["導航 1", "欄目", "欄目 3"]  # unique, the site's own name kept
+    assert doc.get("lang") == "zh-Hant-TW" and doc.findtext(".//title") == "銀行通知"
+    h1 = doc.xpath("//main/h1")[0]
+    assert h1.text_content() == "銀行通知" and h1.xpath(".//rt/@data-py") == ["yín", "háng", "tōng", "zhī"]
+    assert not doc.xpath("//section[@id='a11y-tb']//ruby")  # our toolbar is added after, as it is
