@@ -646,7 +646,10 @@
       if (saved) {
         this.k = saved.k;
         this.offset = saved.t;
-        this.load().then(function () { self.show(); self.resumeNote(); });
+        this.load().then(function () {
+          self.show();
+          self.resumeNote();
+        });
       }
       window.addEventListener('pagehide', function () { self.remember(); });
     },
@@ -854,6 +857,8 @@
       if (!this.list || this.k >= this.list.length) return;
       this.resume.hidden = false;
       this.resume.textContent = S.resume_at.replace('{t}', spoken(this.at()));
+      this.now.hidden = false;
+      this.now.textContent = this.list[this.k].text;
     }
   };
 
