@@ -33,7 +33,7 @@ FIRST_SCREEN_JS = """() => {
   const bar = [...document.querySelectorAll('#a11y-tb .a11y-tb-buttons > li')].filter(li => li.getClientRects().length);
   return {width: innerWidth, height: innerHeight, toolbar: box(document.getElementById('a11y-tb')),
           barTops: [...new Set(bar.map(li => Math.round(li.getBoundingClientRect().top)))],
-          barLabels: bar.map(li => li.querySelector('button').innerText.trim()),
+          barLabels: bar.map(li => li.querySelector('button, a').innerText.trim()),
           h1: box(document.querySelector('main h1')), p: box(p), lineHeight: lh,
           bodyLines: Math.max(0, Math.floor((innerHeight - p.getBoundingClientRect().top) / lh)),
           scrollWidth: document.documentElement.scrollWidth};
