@@ -63,7 +63,7 @@ class ForwardAddon:
             self.allowed("https", host, port)
             await self.checked_address(host, port)  # early and readable; server_connect checks what it dials
         except ProxyError as e:
-            self.refuse(flow, host, e)
+            await self.refuse(flow, host, e)
 
     async def requestheaders(self, flow: http.HTTPFlow) -> None:
         req = flow.request
@@ -80,7 +80,7 @@ class ForwardAddon:
             if req.scheme == "http":  # https was checked at CONNECT; server_connect checks what it dials
                 await self.checked_address(req.host, req.port)
         except ProxyError as e:
-            self.refuse(flow, req.host, e)
+            await self.refuse(flow, req.host, e)
             return
         client = flow.client_conn.peername[0]
         flow.metadata[CLIENT] = client
@@ -115,11 +115,12 @@ class ForwardAddon:
             raise BadURL("网址格式不正确。", "The address is not a valid URL.", reason=f"bad host {host[:100]!r}") from None
         self.parts.guard.check_url(url)
 
-    def refuse(self, flow: http.HTTPFlow, host: str, why: ProxyError) -> None:
+    async def refuse(self, flow: http.HTTPFlow, host: str, why: ProxyError) -> None:
         log.info("forward proxy: refused %s:%s (%s)", host[:200], flow.request.port, why.log_reason)
         self.parts.pages.metrics.forward.labels("refused").inc()
         flow.metadata[GENERATED] = True
-        flow.response = respond.refusal(self.parts, flow, why)
+        prefs = await self.parts.prefs.get(flow.client_conn.peername[0]) or self.parts.prefs.default
+        flow.response = respond.refusal(self.parts, flow, why, prefs.parsed)
 
     # -- the reader's settings and mode ---------------------------------------------------------------------
     async def sync_prefs(self, flow: http.HTTPFlow, client: str, ours: dict[str, str], nav: bool) -> Prefs:

@@ -15,13 +15,14 @@ from urllib.parse import urlsplit
 import aiohttp
 from mitmproxy import http
 
+from transforms.context import Settings
 from transforms.render.pages import render_settings
 
 from .keys import CLIENT, SET_COOKIES
 from .links import MODES, OWN_BASE, mode_of
 from .parts import Parts
 from .prefs import Prefs
-from .respond import ERROR_CSP, cookie, settings_value, ui_lang
+from .respond import ERROR_CSP, cookie, home_url, ui_lang
 
 log = logging.getLogger("a11y_proxy.forward")
 SPEECH_PATHS = ("/audio", "/audio/sentences", "/audio/segment")
@@ -45,7 +46,7 @@ async def answer(parts: Parts, flow: http.HTTPFlow, prefs: Prefs) -> http.Respon
     if path in SPEECH_PATHS and method in ("GET", "HEAD"):
         return await _speech(parts, flow, path, prefs)
     if path == "/" and method == "GET":
-        return http.Response.make(303, b"", {"location": _home(parts, flow), "cache-control": "no-store"})
+        return http.Response.make(303, b"", {"location": home_url(parts, flow), "cache-control": "no-store"})
     return _plain(404, "找不到这个页面。 There is no such page.")
 
 
@@ -103,10 +104,8 @@ async def _settings(parts: Parts, flow: http.HTTPFlow, prefs: Prefs) -> http.Res
 
 def _submitted(q: Any, prefs: Prefs) -> Prefs:
     """The form's fields (the prefix door's settings form) as Prefs, through the one settings parser."""
-    value = ".".join(f"{key}{q.get(name, '')}" for key, name in
-                     (("f", "font"), ("t", "theme"), ("l", "spacing"), ("s", "speech"), ("r", "rate")))
     mode = mode_of(q.get("mode", "orig"))
-    return Prefs(settings_value(value), mode if mode in MODES else prefs.mode)
+    return Prefs(Settings.from_form(q).encode(), mode if mode in MODES else prefs.mode)
 
 
 async def _speech(parts: Parts, flow: http.HTTPFlow, path: str, prefs: Prefs) -> http.Response:
@@ -124,16 +123,6 @@ async def _speech(parts: Parts, flow: http.HTTPFlow, path: str, prefs: Prefs) ->
     except (aiohttp.ClientError, OSError, TimeoutError) as e:
         log.warning("forward proxy: speech from %s failed (%s)", parts.own_server, e.__class__.__name__)
         return _plain(502, "暂时无法朗读。 Audio is not available right now.")
-
-
-def _home(parts: Parts, flow: http.HTTPFlow) -> str:
-    """The proxy's home page as this browser reaches it: the server's address, or the one the browser used to
-    reach the door when the server listens on every address."""
-    host = parts.cfg.server.host
-    if host in ("", "0.0.0.0", "::"):
-        host = flow.client_conn.sockname[0]
-    host = f"[{host}]" if ":" in host else host
-    return f"http://{host}:{parts.cfg.server.port}/"
 
 
 def _plain(status: int, text: str) -> http.Response:

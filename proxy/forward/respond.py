@@ -19,7 +19,7 @@ from yarl import URL
 from transforms.context import Settings
 from transforms.render import csp
 from transforms.render.overlay import guess_lang, overlay_document
-from transforms.render.pages import render_error
+from transforms.render.pages import ErrorPlace, render_error
 from transforms.render.ui_text import preferred_lang
 
 from ..errors import ProxyError
@@ -39,6 +39,8 @@ COOKIE_AGE = 365 * 24 * 3600
 PAGE_CSP = ("default-src 'none'; script-src 'nonce-{nonce}'; style-src 'self'; img-src * data:; media-src 'self'; "
             "connect-src 'self'; font-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'self'")
 ERROR_CSP = "default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'"
+REFUSAL_CSP = "default-src 'none'; style-src {origin}; img-src {origin} data:; base-uri 'none'; form-action 'none'"
+MAX_SHOWN_URL = 2000
 # headers of the site's response that describe the bytes it sent: a changed page gets its own
 REPLACED = ("content-encoding", "content-length", "transfer-encoding", "etag", "last-modified", "expires",
             "content-md5", "digest", "content-range", "accept-ranges")
@@ -57,12 +59,26 @@ def ui_lang(req: http.Request) -> str:
     return preferred_lang(req.headers.get("accept-language", ""))
 
 
-def refusal(parts: Parts, flow: http.HTTPFlow, why: ProxyError) -> http.Response:
-    """A plain page saying why (the browser shows it for http://; for https it reports a tunnel failure)."""
-    body = render_error(why.status, why.zh, why.en, ui_lang(flow.request))
+def refusal(parts: Parts, flow: http.HTTPFlow, why: ProxyError, settings: Settings) -> http.Response:
+    """The kind error page saying why, in the reader's settings (the browser shows it for http://; for https it
+    reports a tunnel failure). Nothing of ours runs on a site we refuse, and our files are not on its origin:
+    no toolbar, and the page's styles and links are this server's own."""
+    origin = home_url(parts, flow).rstrip("/")
+    body = render_error(why.status, why.zh, why.en, ui_lang(flow.request), settings,
+                        place=ErrorPlace(url=flow.request.pretty_url[:MAX_SHOWN_URL]), own_base=origin, toolbar=False)
     return http.Response.make(why.status, body.encode(), {
-        "content-type": "text/html; charset=utf-8", "cache-control": "no-store", "content-security-policy": ERROR_CSP,
-        "x-content-type-options": "nosniff"})
+        "content-type": "text/html; charset=utf-8", "cache-control": "no-store",
+        "content-security-policy": REFUSAL_CSP.format(origin=origin), "x-content-type-options": "nosniff"})
+
+
+def home_url(parts: Parts, flow: http.HTTPFlow) -> str:
+    """The proxy's home page as this browser reaches it: the server's address, or the one the browser used to
+    reach the door when the server listens on every address."""
+    host = parts.cfg.server.host
+    if host in ("", "0.0.0.0", "::"):
+        host = flow.client_conn.sockname[0]
+    host = f"[{host}]" if ":" in host else host
+    return f"http://{host}:{parts.cfg.server.port}/"
 
 
 def cacheable(flow: http.HTTPFlow) -> bool:

@@ -253,9 +253,13 @@ def _fetched_from(entry: Entry) -> Fetched:
 
 
 def _check_status(status: int) -> None:
+    """An upstream error ends the request; its status goes along for the error page. A page the site says is
+    gone (404, 410) is answered with that status (it is not our failure, and no stale copy stands in for it);
+    every other error is a 502 (never relaying a login prompt or the like)."""
     if status >= 400:
         raise UpstreamFailed(f"原网站返回错误（{status}）。", f"The site answered with an error ({status}).",
-                             reason=f"upstream status {status}")
+                             status=status if status in (404, 410) else None,
+                             reason=f"upstream status {status}", upstream_status=status)
     if status not in USABLE:
         raise UpstreamFailed("原网站的响应无效。", "The site's response was not usable.",
                              reason=f"upstream status {status}")

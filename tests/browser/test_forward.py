@@ -80,11 +80,13 @@ def tool(page: Any, action: str) -> Any:
 
 
 def failing_goto(page: Any, url: str) -> str:
-    """Navigate a throw-away page (Chromium commits chrome-error:// into it) and return the error."""
+    """Navigate a throw-away page (Chromium commits chrome-error:// into it) and return the error, or the page's
+    text with its 技术信息 open (the kind error page keeps the reason there)."""
     spare = page.context.new_page()
     try:
         response = spare.goto(url, timeout=15000)
-        return f"loaded {response.status if response else '?'}: {spare.inner_text('body')[:200]}"
+        spare.eval_on_selector_all("details", "all => all.forEach(d => { d.open = true; })")
+        return f"loaded {response.status if response else '?'}: {spare.inner_text('body')[:600]}"
     except Exception as e:  # playwright's Error: the network error is its first line
         return str(e).splitlines()[0]
     finally:
@@ -169,7 +171,7 @@ def test_settings_and_mode_follow_the_reader_to_another_site(page: Any, forward_
 def test_other_hosts_and_internal_addresses_are_refused(page: Any, forward_env: ForwardEnv) -> None:
     assert "ERR_TUNNEL_CONNECTION_FAILED" in failing_goto(page, "https://www.example.com/")
     plain = failing_goto(page, "http://www.example.com/")
-    assert plain.startswith("loaded 403") and "此网站不在本代理的允许范围内" in plain
+    assert plain.startswith("loaded 403") and "本服务不能打开这个网站" in plain and "此网站不在本代理的允许范围内" in plain
     assert "ERR_TUNNEL_CONNECTION_FAILED" in failing_goto(page, forward_env.url("/", host=INTERNAL))
     internal = failing_goto(page, forward_env.url("/", host=INTERNAL, tls=False))
     assert internal.startswith("loaded 403") and "内部网络地址" in internal

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from lxml import html as lxml_html
 
+from ..aids.pinyin import annotate_tree
+
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _SPACES = re.compile(r"\s+")
 TOC_MIN_HEADINGS = 3  # or 2 headings in an article longer than TOC_LONG_TEXT characters
@@ -123,8 +125,9 @@ def _table_as_rows(table: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
 
 
 def prepare_content(content_html: str, *, text_length: int, table_label: str, image_word: str,
-                    text_mode: bool) -> tuple[str, list[TocEntry]]:
-    """The content HTML for a page layout, and its table of contents."""
+                    text_mode: bool, pinyin: bool = False) -> tuple[str, list[TocEntry]]:
+    """The content HTML for a page layout, and its table of contents (pinyin goes on last, so that the table
+    of contents and text mode's rows are made from the characters alone)."""
     root = _fragment(content_html)
     normalise_headings(root)
     ensure_alt(root)
@@ -133,4 +136,6 @@ def prepare_content(content_html: str, *, text_length: int, table_label: str, im
     else:
         wrap_tables(root, table_label)
     toc = add_toc(root, text_length)
+    if pinyin:
+        annotate_tree(root)
     return lxml_html.tostring(root, encoding="unicode"), toc

@@ -228,9 +228,9 @@ def _apply(doc: bytes, edits: list[tuple[int, int, bytes]]) -> bytes:
 
 
 def render_snippets(ctx: Context, nonce: str, needs: csp.Needs, inline_asset: Callable[[str], str]) -> Snippets:
-    t = ui_strings(ctx.ui_lang)
+    t = ui_strings(ctx.ui_lang, ctx.settings.script)
     variables = {"ctx": ctx, "mode": "orig", "settings": ctx.settings, "t": t, "nonce": nonce,
-                 "base": ctx.own_base, "mode_links": mode_links(ctx, t), **toolbar_vars(ctx)}
+                 "base": ctx.own_base, "mode_links": mode_links(ctx, t), **toolbar_vars(ctx, aids=False)}
     if needs.style == csp.INLINE:
         variables["inline_css"] = "\n".join(ascii_css(inline_asset(n)) for n in ("toolbar.css", "overlay.css"))
     if needs.script == csp.INLINE:

@@ -76,6 +76,11 @@ def test_a_host_off_the_allow_list_gets_403_and_no_certificate(forward_env: Forw
     assert raw_connect(forward_env, "www.example.com:443").startswith(b"HTTP/1.1 403")
     answer = fetch(forward_env, "http://www.example.com/")
     assert answer.status == 403 and "此网站不在本代理的允许范围内" in answer.text
+    # the kind error page, with nothing of ours that would run on a refused origin: styles and links are ours
+    home = f"http://127.0.0.1:{forward_env.proxy.port}"
+    assert "本服务不能打开这个网站" in answer.text and 'id="a11y-tb"' not in answer.text
+    assert f'href="{home}/static/a11y.css"' in answer.text and f'href="{home}/"' in answer.text
+    assert f"style-src {home};" in answer.headers["content-security-policy"]
     # not an open proxy by another road either: an IP literal, a port off the list, a Host inside a tunnel
     assert raw_connect(forward_env, f"127.0.0.1:{forward_env.https.port}").startswith(b"HTTP/1.1 403")
     assert raw_connect(forward_env, f"{SITE}:22").startswith(b"HTTP/1.1 403")
