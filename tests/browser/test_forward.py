@@ -152,6 +152,52 @@ def test_switching_to_elder_keeps_the_address(page: Any, forward_env: ForwardEnv
     assert page.title().startswith("SCRIPT RAN") and "font-1" in classes(page)
 
 
+def test_the_reading_aids_follow_the_reader_and_the_one_row_toolbar_works_on_the_site(page: Any,
+                                                                                       forward_env: ForwardEnv) -> None:
+    """繁體 and 拼音 saved on a site: the live page keeps its text, with our toolbar in 繁體 and no aid buttons (a
+    shortcut for one does nothing there); 长辈版 at the same address shows them. On a phone the toolbar is one
+    row and its 更多 menu is a box of its own over the site's page."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    url = forward_env.url("/article.html")
+    page.goto(forward_env.url("/.well-known/a11y-proxy/settings?save=1&mode=orig&script=hant-tw&pinyin=1"))
+    page.goto(url)
+    assert page.title().startswith("SCRIPT RAN") and page.inner_text("#zoom h1") == "关于做好冬季供暖工作的通知"
+    assert tool(page, "read").inner_text() == "連讀" and tool(page, "pinyin").count() == 0
+    assert not tool(page, "cursor").is_visible()  # narrow: in the 更多 menu
+    page.keyboard.press("Alt+KeyY")
+    page.wait_for_timeout(300)
+    assert page.title().startswith("SCRIPT RAN")  # not reloaded
+    assert ".chant-tw.p1" in next(c for c in page.context.cookies() if c["name"] == "a11y_settings")["value"]
+    page.click("#a11y-more")
+    menu = page.locator("#a11y-menu")
+    assert menu.is_visible() and page.locator("#a11y-menu [data-menu-action='cursor']").is_visible()
+    assert page.evaluate("getComputedStyle(document.getElementById('a11y-menu')).backgroundColor") == "rgb(255, 255, 255)"
+    box, item = menu.bounding_box(), page.locator("#a11y-menu [data-menu-action='cursor']").bounding_box()
+    assert item["width"] >= box["width"] * 0.8  # the site's pins do not shrink our items
+    with page.expect_navigation():
+        page.click("#a11y-menu a:text('長輩版')")
+    page.wait_for_url(url)
+    assert "mode-elder" in classes(page) and page.get_attribute("html", "lang") == "zh-Hant-TW"
+    assert page.locator("h1 rt[data-py]").count() > 0 and tool(page, "script").get_attribute("aria-pressed") == "true"
+
+
+def test_the_player_on_a_site_speaks_through_our_path(page: Any, forward_env: ForwardEnv) -> None:
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(f"{forward_env.proxy.url}/healthz", timeout=10) as r:
+        if not json.loads(r.read())["audio"].get("available"):
+            pytest.skip("no speech on this machine")
+    url = forward_env.url("/article.html", tls=False)  # a site this server's own routes can reach in the test
+    page.goto(forward_env.url("/?a11y-mode=elder", tls=False))
+    page.goto(url)
+    with page.expect_response(lambda r: "/audio/segment?" in r.url, timeout=30000) as answer:
+        page.click("[data-player='play']")
+    assert answer.value.url.startswith(forward_env.url("/.well-known/a11y-proxy/audio/segment?", tls=False))
+    assert answer.value.status in (200, 206)  # the media element asks for a range
+    assert forward_env.hits("/audio/segment") == 0 and forward_env.hits("/audio/sentences") == 0
+
+
 def test_settings_and_mode_follow_the_reader_to_another_site(page: Any, forward_env: ForwardEnv) -> None:
     page.goto(forward_env.url("/"))
     tool(page, "bigger").click()

@@ -259,6 +259,27 @@ def test_the_settings_page_on_a_site_sets_the_readers_prefs(forward_env: Forward
     assert "a11y-tb" in fetch(forward_env, forward_env.url("/")).text
 
 
+def test_the_reading_aids_are_saved_on_a_site_and_shown_in_the_rendered_modes(forward_env: ForwardEnv) -> None:
+    base = forward_env.url("/.well-known/a11y-proxy/settings")
+    form = lxml_html.document_fromstring(fetch(forward_env, base).body)
+    assert form.xpath("//input[@name='script']/@value") == ["hans", "hant-tw", "hant-hk"]
+    saved = fetch(forward_env, base + "?save=1&mode=elder&script=hant-tw&pinyin=1",
+                  headers={"Sec-Fetch-Site": "same-origin"})
+    try:
+        assert saved.status == 303 and ".chant-tw.p1;" in saved.headers.get_all("Set-Cookie")[0]
+        elder = lxml_html.document_fromstring(fetch(forward_env, forward_env.url(fresh("/article.html"))).body)
+        assert elder.get("lang") == "zh-Hant-TW" and "pinyin-on" in elder.get("class")
+        assert "關於做好冬季供暖工作的通知" == "".join(elder.xpath("//h1//text()[not(ancestor::rt)]"))
+        assert elder.xpath("//h1//rt[@data-py]")
+        assert elder.xpath("//button[@data-action='script'][@aria-pressed='true']")
+        # the settings page in the reader's characters, the player's endpoints on our path
+        assert "字形" in fetch(forward_env, base).text and "默認閱讀模式" in fetch(forward_env, base).text
+        assert elder.xpath("//*[@id='a11y-tb']/@data-base") == ["/.well-known/a11y-proxy"]
+        assert elder.xpath("//*[@id='a11y-player']/@data-download")[0].startswith("/.well-known/a11y-proxy/audio?")
+    finally:
+        fetch(forward_env, base + "?reset=1", headers={"Sec-Fetch-Site": "same-origin"})
+
+
 def test_speech_on_a_sites_origin_comes_from_this_server(forward_env: ForwardEnv) -> None:
     import json
     import time

@@ -40,3 +40,11 @@ async def test_every_worker_reads_the_last_write(redis_url: str, monkeypatch: py
     finally:
         await one.close()
         await two.close()
+
+
+async def test_the_reading_aids_are_part_of_the_prefs() -> None:
+    """The whole settings text form is kept, so 繁體 and 拼音 follow the reader from site to site too."""
+    store = PrefsStore(MemoryCache(CacheConfig()), "overlay")
+    await store.set("192.0.2.3", Prefs("f1.tdefault.l0.sserver.r2.chant-hk.p1", "elder"))
+    parsed = (await store.get("192.0.2.3")).parsed
+    assert (parsed.script, parsed.pinyin, parsed.font_step) == ("hant-hk", True, 1)

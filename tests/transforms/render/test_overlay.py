@@ -121,3 +121,15 @@ def test_the_declared_charset_is_reported() -> None:
 
 def test_script_text_is_escaped_to_ascii() -> None:
     assert ascii_js("'连读 😀' </script>") == "'\\u8fde\\u8bfb \\ud83d\\ude00' <\\/script>"
+
+
+def test_the_overlay_has_the_one_row_toolbar_in_the_readers_script_without_the_aids() -> None:
+    """The toolbar of every page (更多 menu, own_base for its endpoints), its words in the reader's 繁體; no
+    拼音/繁體 buttons: the server converts the pages it renders for them, and the live page stays as sent."""
+    out = overlay(b"<html><body><p>x</p></body></html>", settings=Settings(script="hant-tw", pinyin=True)).body
+    ours = out.decode("ascii")
+    assert 'data-base="/.well-known/a11y-proxy"' in ours and 'id="a11y-more"' in ours
+    assert 'data-action="pinyin"' not in ours and 'data-action="script"' not in ours
+    assert 'data-menu-action="pinyin"' not in ours and "Alt+Y" not in ours and "Alt+J" not in ours
+    assert "&#36899;&#35712;" in ours  # 連讀, as character references (our parts are ASCII)
+    assert 'href="/.well-known/a11y-proxy/settings?back=' in ours  # 设置, in the 更多 menu, on our path
