@@ -339,7 +339,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--cache-mb", type=int, default=1, help="the proxy's cache bound (filled in round 1)")
     ap.add_argument("--fan-out", type=int, default=100, help="greedy phase: requests one client keeps in flight"
                     " (0 skips the phase)")
-    ap.add_argument("--reader-pages", type=int, default=100, help="greedy phase: pages the other reader reads")
+    ap.add_argument("--reader-pages", type=int, default=300, help="greedy phase: pages the other reader reads")
     return ap.parse_args(argv)
 
 
