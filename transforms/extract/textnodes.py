@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from lxml import etree
 
-_TEXTS = etree.XPath("descendant::text()")
+TEXTS = etree.XPath("descendant::text()")  # smart strings: getparent(), is_tail
 _BODY_TEXTS = etree.XPath("//body//text()")
 
 
@@ -27,7 +27,7 @@ def texts_with(root: etree._Element, words: Iterable[str], *, max_length: int | 
     """Text nodes (smart strings: `getparent()`, `is_tail`) under `root` holding one of `words`, in
     document order; `body` limits them to the document's body as `//body//text()` does."""
     pattern = words_pattern(tuple(words))
-    nodes = _BODY_TEXTS(root) if body else _TEXTS(root)
+    nodes = _BODY_TEXTS(root) if body else TEXTS(root)
     if max_length is None:
         return [s for s in nodes if pattern.search(s)]
     return [s for s in nodes if len(s) <= max_length and pattern.search(s)]

@@ -7,7 +7,8 @@ from lxml import html as lxml_html
 
 from transforms.extract.byline import parse_line
 from transforms.extract.dates import parse_date
-from transforms.extract.metadata import detect_lang, read_metadata, strip_site_suffix, url_date
+from transforms.extract.metadata import detect_lang, read_metadata, url_date
+from transforms.extract.titles import headline_part
 from transforms.parse import parse_document
 
 
@@ -51,7 +52,7 @@ def test_dates_in_cms_urls(url: str, expected: str) -> None:
     ("新华全媒+丨积极因素不断增多——前4个月外贸向好", "新华全媒+丨积极因素不断增多——前4个月外贸向好"),
 ])
 def test_site_suffix_is_stripped(title: str, expected: str) -> None:
-    assert strip_site_suffix(title) == expected
+    assert headline_part(title) == expected
 
 
 def test_byline_fields_split_on_labels() -> None:

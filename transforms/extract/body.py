@@ -1,0 +1,130 @@
+"""The article body, and how sure we are of it.
+
+First the block a CMS container or readability's scoring picks (never site boilerplate). With a headline, the
+body is then what follows the headline in the smallest box holding both the headline and that block (or, when
+the block is boilerplate or lies before the headline, in the headline's own box): the 文号, signature lines, tables
+and 附件 around the scored block come with it, and a disclaimer elsewhere on the page cannot win. A block far
+bigger than the scored one means the box is the whole page: then the scored block alone is served."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import html as lxml_html
+
+from . import outskirts
+from .boilerplate import is_boilerplate
+from .cms import find_container
+from .readability_cjk import CJKDocument
+from .region import find_region, region_body
+from .script import squash, weighted_length
+from .textnodes import TEXTS
+from .workcopy import working_copy
+
+MIN_BODY = 20  # Latin-equivalent characters: less is no body (unless it holds a table or a picture)
+SNIPPET = 12  # characters of the scored block's first long text, to find it in the page
+
+
+@dataclass
+class Body:
+    block: lxml_html.HtmlElement
+    method: str  # "headline", "headline+readability", "cms:<selector>", "readability"
+    confidence: float
+    after_headline: bool  # found from the headline's position (an article's layout)
+    anchor: lxml_html.HtmlElement | None = None  # where the block starts in the page (not a copy)
+
+
+def substantial(block: lxml_html.HtmlElement | None) -> bool:
+    if block is None:
+        return False
+    if block.find(".//table") is not None or block.find(".//img") is not None:
+        return True
+    return weighted_length(squash(block.text_content())) >= MIN_BODY
+
+
+def _readability(work: lxml_html.HtmlElement, url: str, min_text_length: int, retry_length: int,
+                 container: bool = False) -> lxml_html.HtmlElement | None:
+    doc = CJKDocument(work, url=url, min_text_length=min_text_length, retry_length=retry_length)
+    return doc.container() if container else doc.block()
+
+
+def locate(body: lxml_html.HtmlElement, block: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
+    """The page element spanning the block's first and last long texts (the block is a copy, and may join
+    several parts of the page)."""
+    long = [t for t in (squash(x) for x in block.itertext()) if len(t) >= SNIPPET]
+    if not long:
+        return None
+    first, last = long[0][:SNIPPET], long[-1][-SNIPPET:]
+    start = end = None
+    for node in TEXTS(body):
+        text = squash(node)
+        if start is None and first in text:
+            start = _holder(node)
+        if last in text:
+            end = _holder(node)
+    if start is None or end is None or start is end:
+        return start
+    return common_ancestor(start, end)
+
+
+def _holder(node: object) -> lxml_html.HtmlElement:
+    holder = node.getparent()  # type: ignore[attr-defined]
+    return holder.getparent() if node.is_tail and holder.getparent() is not None else holder  # type: ignore[attr-defined]
+
+
+def _chain(el: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
+    return [*reversed(list(el.iterancestors())), el]
+
+
+def follows(first: lxml_html.HtmlElement, second: lxml_html.HtmlElement) -> bool:
+    """`second` comes after `first` in document order (and is not inside it)."""
+    a, b = _chain(first), _chain(second)
+    i = 0
+    while i < min(len(a), len(b)) and a[i] is b[i]:
+        i += 1
+    if i == len(a) or i == len(b):
+        return False  # one holds the other
+    parent = a[i - 1]
+    return parent.index(a[i]) < parent.index(b[i])
+
+
+def common_ancestor(a: lxml_html.HtmlElement, b: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
+    seen = set(_chain(a))
+    return next(el for el in reversed(_chain(b)) if el in seen)
+
+
+def scored(tree: lxml_html.HtmlElement, body: lxml_html.HtmlElement, marked: list, url: str,
+           min_text_length: int, retry_length: int) -> Body | None:
+    """The CMS container's content, else readability's block; None when it is boilerplate or nothing."""
+    found = find_container(tree)
+    if found is not None:
+        selector, container = found
+        block = _readability(working_copy(container, marked), url, min_text_length, retry_length, container=True)
+        method, confidence, anchor = f"cms:{selector}", 0.7, container
+    else:
+        block = _readability(working_copy(body, marked), url, min_text_length, retry_length)
+        method, confidence, anchor = "readability", 0.55, None
+    if block is None or not substantial(block) or is_boilerplate(block.text_content()):
+        return None
+    return Body(block, method, confidence, False, anchor if anchor is not None else locate(body, block))
+
+
+def from_headline(heading: lxml_html.HtmlElement, marked: list, core: Body | None, matched: bool) -> Body | None:
+    region = None
+    if core is not None and core.anchor is not None:
+        if core.anchor is heading or core.anchor in heading.iterancestors():
+            region = core.anchor  # the scored block starts above the headline
+        elif follows(heading, core.anchor):
+            region = common_ancestor(heading, core.anchor)
+        region = None if region is not None and region.tag == "html" else region
+    region = region if region is not None else find_region(heading, marked)
+    if region is None:
+        return None
+    block = region_body(region, heading, marked)
+    method = "headline"
+    if core is not None and core.anchor is not None and outskirts.trim(block, core.block):
+        method = f"headline+{core.method}"  # the scored block, with the document parts around it
+    if not substantial(block):
+        return None
+    return Body(block, method, 0.9 if matched else 0.75, True, region)
+
