@@ -17,6 +17,7 @@ from .script import squash
 from .textnodes import TEXTS
 
 SNIPPET = 12
+DISTINCT = 24  # characters of the core's last text searched for: the first match after its start ends it
 SHORT = 80  # characters of a one-line document part
 NOTE = 300  # characters of a note
 BLOCK_TAGS = frozenset({"p", "div", "li", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "center", "section",
@@ -27,13 +28,14 @@ _PART = re.compile(
     r"|^(?:特此(?:通告|公告|通知|批复|函告|函复|说明|证明)|此复|专此报告|妥否，请批示)[。.！!]?$"  # closing formula
     r"|^(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$"  # the signature's date
     r"|^[\u4e00-\u9fff（）()、·\s]{2,40}(?:人民政府|政府|办公厅|办公室|厅|局|委员会|委|中心|公司|院|所|会|处|队|站|部|署|集团|小组)$"
-    r"|^[(（][^()（）]{2,30}[)）]$"  # （此件公开发布）
+    r"|^[(（](?![^()（）]*(?:编辑|责编|审核|校对|审校|来源|作者|记者|摄影|通讯员))[^()（）]{2,30}[)）]$"  # （此件公开发布）
     r"|^附\s*件\s*\d*\s*[:：]?"  # 附件 lines
     r"|^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d{1,2}[.．、]|[(（]\d{1,2}[)）]|第[一二三四五六七八九十]+[章条节])"
     r"|^(?:联系人|联系电话|咨询电话|电话|地址|邮编|邮箱|传真|监督电话|举报电话)\s*[:：]"
     r"|^(?:图|表)\s*\d*[\s　：:.、]"  # a figure's or table's title
     r"|^[(（]?(?:单位|计量单位)\s*[:：]")
 _NOTE = re.compile(r"^[(（]?(?:注|说明|备注)\s*\d*\s*[:：]")
+_SENTENCE = re.compile(r"[。！？；：.!?;:]$")
 
 
 def is_document_part(el: lxml_html.HtmlElement) -> bool:
@@ -42,8 +44,9 @@ def is_document_part(el: lxml_html.HtmlElement) -> bool:
     if el.find(".//table") is not None:
         return any(is_data_table(t) for t in el.iter("table"))
     text = squash(el.text_content())
-    if el.tag in ("img", "figure") or (el.find(".//img") is not None and len(text) <= SHORT):
-        return True
+    pictured = el.tag in ("img", "figure") or el.find(".//img") is not None
+    if pictured and len(text) <= SHORT and not any(squash(a.text_content()) for a in el.iter("a")):
+        return True  # a picture and its caption (a linked thumbnail with a title is a teaser)
     if any(attachment_type(a.get("href") or "", squash(a.text_content())) for a in el.iter("a")):
         return True
     if not text:
@@ -81,32 +84,49 @@ def _span(root: lxml_html.HtmlElement, core: lxml_html.HtmlElement
     long = [t for t in (squash(x) for x in core.itertext()) if len(t) >= SNIPPET]
     if not long:
         return None
-    first, last = long[0][:SNIPPET], long[-1][-SNIPPET:]
+    distinctive = [t for t in long if len(t) >= DISTINCT] or long  # short lines (signatures) repeat elsewhere
+    first, last = long[0][:SNIPPET], distinctive[-1][-DISTINCT:]
     start = end = None
     for node in TEXTS(root):
         text = squash(node)
         if start is None and first in text:
             start = _holder(node)
-        if start is not None and last in text:
+        if start is not None and end is None and last in text:
             end = _holder(node)
     return (start, end) if start is not None and end is not None else None
 
 
 def _leaf(el: lxml_html.HtmlElement) -> bool:
-    """A block with no block inside (a line), or a table, or a picture: judged whole."""
+    """A unit judged whole: a table, a picture, or any element with no block inside (a line, or an inline
+    element directly in a box: a link, a counter)."""
     if el.tag in ("table", "img", "figure"):
         return True
-    return el.tag in BLOCK_TAGS and next(el.iterdescendants(*BLOCK_TAGS), None) is None
+    return next(el.iterdescendants(*BLOCK_TAGS), None) is None
+
+
+def _kept_inside(el: lxml_html.HtmlElement, core_text: str) -> bool:
+    """Inside the core's span: what the core kept, document parts, and sentences (not the labels, counters and
+    buttons between a page's editor blocks)."""
+    text = squash(el.text_content())
+    return (not text and el.tag not in ("a", "button")) or text in core_text or is_document_part(el) \
+        or bool(_SENTENCE.search(text))
+
+
+def _kept_outside(el: lxml_html.HtmlElement, core_text: str) -> bool:
+    """Before and after the core's span: document parts, and what the core itself kept there."""
+    text = squash(el.text_content())
+    return bool(text) and text in core_text or is_document_part(el)
 
 
 def trim(root: lxml_html.HtmlElement, core: lxml_html.HtmlElement) -> bool:
-    """Drop the blocks of `root` before and after the core's span that are no document parts. False (and
-    nothing changed) when the core cannot be found in `root`."""
+    """Drop the blocks of `root` before and after the core's span that are no document parts, and inside it
+    the short bits the core left out. False (and nothing changed) when the core cannot be found in `root`."""
     span = _span(root, core)
     if span is None:
         return False
     start, end = span
     holds_start = {start, *start.iterancestors()}
+    core_text = squash(core.text_content())
     zone, doomed, inside = "before", [], 0
     for event, el in etree.iterwalk(root, events=("start", "end")):
         if not isinstance(el.tag, str):
@@ -114,7 +134,8 @@ def trim(root: lxml_html.HtmlElement, core: lxml_html.HtmlElement) -> bool:
         if event == "start":
             if el is start or (zone == "before" and _leaf(el) and el in holds_start):
                 zone = "core"
-            if zone != "core" and not inside and el is not root and _leaf(el) and not is_document_part(el):
+            if not inside and el is not root and _leaf(el) and not (
+                    _kept_inside(el, core_text) if zone == "core" else _kept_outside(el, core_text)):
                 doomed.append(el)
             if _leaf(el):
                 inside += 1
