@@ -12,8 +12,8 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from .furniture import attachment_type
-from .readability_cjk import is_data_table
 from .script import squash
+from .tables import is_data_table
 from .textnodes import TEXTS
 
 SNIPPET = 12

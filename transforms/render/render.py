@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import jinja2
 from lxml import html as lxml_html
@@ -107,8 +107,11 @@ def page_vars(ctx: Context, article: Article | None) -> dict[str, object]:
     }
     variables.update(toolbar_vars(ctx))
     if article is not None:
+        variables["site_name"] = article.site or urlsplit(article.url or ctx.url).hostname or t["title_home"]
+        variables["orig_url"] = ctx.proxy_url(ctx.url, "orig") if ctx.url and "orig" in MODES else ctx.url
         content, toc = prepare_content(article.content_html, text_length=len(article.text),
-                                       table_label=t["table"], image_word=t["image"], text_mode=ctx.mode == "text")
+                                       table_label=t["table"], image_word=t["image"], chart_word=t["chart"],
+                                       text_mode=ctx.mode == "text")
         variables["content"] = content
         variables["toc"] = toc
         variables["mode_links"] = [(m, t[f"mode_{m}"], ctx.proxy_url(ctx.url, m), m == ctx.mode)
