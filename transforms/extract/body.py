@@ -19,7 +19,7 @@ from .readability_cjk import CJKDocument
 from .region import find_region, region_body
 from .script import squash, weighted_length
 from .textnodes import TEXTS
-from .workcopy import working_copy
+from .workcopy import Workspace
 
 MIN_BODY = 20  # Latin-equivalent characters: less is no body (unless it holds a table or a picture)
 SNIPPET = 12  # characters of the scored block's first long text, to find it in the page
@@ -48,7 +48,8 @@ def _readability(work: lxml_html.HtmlElement, url: str, min_text_length: int, re
     return doc.container() if container else doc.block()
 
 
-def locate(body: lxml_html.HtmlElement, block: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
+def locate(body: lxml_html.HtmlElement, block: lxml_html.HtmlElement,
+           nodes: list | None = None) -> lxml_html.HtmlElement | None:
     """The page element spanning the block's first and last long texts (the block is a copy, and may join
     several parts of the page)."""
     long = [t for t in (squash(x) for x in block.itertext()) if len(t) >= SNIPPET]
@@ -56,7 +57,9 @@ def locate(body: lxml_html.HtmlElement, block: lxml_html.HtmlElement) -> lxml_ht
         return None
     first, last = long[0][:SNIPPET], long[-1][-SNIPPET:]
     start = end = None
-    for node in TEXTS(body):
+    for node in TEXTS(body) if nodes is None else nodes:
+        if len(node) < 4 or (first[:4] not in node and last[-4:] not in node):
+            continue  # cheap test first: most text nodes hold neither snippet
         text = squash(node)
         if start is None and first in text:
             start = _holder(node)
@@ -93,23 +96,37 @@ def common_ancestor(a: lxml_html.HtmlElement, b: lxml_html.HtmlElement) -> lxml_
     return next(el for el in reversed(_chain(b)) if el in seen)
 
 
-def scored(tree: lxml_html.HtmlElement, body: lxml_html.HtmlElement, marked: list, url: str,
-           min_text_length: int, retry_length: int) -> Body | None:
-    """The CMS container's content, else readability's block; None when it is boilerplate or nothing."""
+def workspace(tree: lxml_html.HtmlElement, body: lxml_html.HtmlElement, marked: list,
+              heading: lxml_html.HtmlElement | None) -> tuple[Workspace, str]:
+    """The cleaned copy of the body every candidate is cut from, knowing the copies of the CMS container, the
+    headline and each of its ancestors (a headline's box is one of them); and the container's selector."""
     found = find_container(tree)
-    if found is not None:
-        selector, container = found
-        block = _readability(working_copy(container, marked), url, min_text_length, retry_length, container=True)
-        method, confidence, anchor = f"cms:{selector}", 0.7, container
+    named: dict[str, lxml_html.HtmlElement | None] = {"container": found[1] if found else None, "head": heading}
+    if heading is not None:
+        for k, anc in enumerate(heading.iterancestors()):
+            if anc.tag == "html":
+                break
+            named[f"up{k}"] = anc
+    return Workspace(body, marked, named), (found[0] if found else "")
+
+
+def scored(ws: Workspace, selector: str, body: lxml_html.HtmlElement, url: str, min_text_length: int,
+           retry_length: int, nodes: list | None = None) -> Body | None:
+    """The CMS container's content, else readability's block; None when it is boilerplate or nothing."""
+    container = ws.get("container")
+    if selector and container is not None:
+        block = _readability(container, url, min_text_length, retry_length, container=True)
+        method, confidence = f"cms:{selector}", 0.7
     else:
-        block = _readability(working_copy(body, marked), url, min_text_length, retry_length)
-        method, confidence, anchor = "readability", 0.55, None
+        block = _readability(ws.root, url, min_text_length, retry_length)
+        method, confidence = "readability", 0.55
     if block is None or not substantial(block) or is_boilerplate(block.text_content()):
         return None
-    return Body(block, method, confidence, False, anchor if anchor is not None else locate(body, block))
+    return Body(block, method, confidence, False, locate(body, block, nodes))
 
 
-def from_headline(heading: lxml_html.HtmlElement, marked: list, core: Body | None, matched: bool) -> Body | None:
+def from_headline(heading: lxml_html.HtmlElement, marked: list, core: Body | None, matched: bool,
+                  ws: Workspace) -> Body | None:
     region = None
     if core is not None and core.anchor is not None:
         if core.anchor is heading or core.anchor in heading.iterancestors():
@@ -120,7 +137,11 @@ def from_headline(heading: lxml_html.HtmlElement, marked: list, core: Body | Non
     region = region if region is not None else find_region(heading, marked)
     if region is None:
         return None
-    block = region_body(region, heading, marked)
+    depth = next((k for k, anc in enumerate(heading.iterancestors()) if anc is region), -1)
+    copy, head = ws.get(f"up{depth}"), ws.get("head")
+    if copy is None or head is None or not any(a is copy for a in head.iterancestors()):
+        return None  # the headline or its box was page furniture
+    block = region_body(copy, head)
     method = "headline"
     if core is not None and core.anchor is not None and outskirts.trim(block, core.block):
         method = f"headline+{core.method}"  # the scored block, with the document parts around it

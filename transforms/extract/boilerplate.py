@@ -11,6 +11,7 @@ from lxml import html as lxml_html
 
 from .cms import rules
 from .script import squash
+from .textnodes import TEXTS
 
 MIN_DISTINCT = 2  # different stock phrases in one block
 MIN_DENSITY = 1.5  # stock phrases per 100 characters
@@ -33,12 +34,26 @@ def is_boilerplate(text: str) -> bool:
 
 
 def drop_boilerplate(root: lxml_html.HtmlElement) -> None:
-    """Remove the outermost blocks under `root` that are boilerplate (the root itself stays)."""
+    """Remove the outermost blocks under `root` that are boilerplate (the root itself stays). Only the boxes
+    around a text holding a stock phrase are looked at."""
+    suspects: set[lxml_html.HtmlElement] = set()
+    for node in TEXTS(root):
+        if phrases().search(node):
+            holder = node.getparent()
+            for el in (holder, *holder.iterancestors()):
+                if el is root or el in suspects:
+                    break
+                suspects.add(el)
+    if suspects:
+        _drop(root, suspects)
+
+
+def _drop(root: lxml_html.HtmlElement, suspects: set[lxml_html.HtmlElement]) -> None:
     for child in list(root):
-        if not isinstance(child.tag, str) or child.tag not in BLOCKS:
+        if child not in suspects or child.tag not in BLOCKS:
             continue
         text = child.text_content()
         if len(text) <= MAX_LENGTH and is_boilerplate(text):
             child.drop_tree()
         elif len(child):
-            drop_boilerplate(child)
+            _drop(child, suspects)

@@ -41,7 +41,7 @@ _NOT_SOURCE = re.compile(r"^(打印|关闭|分享|收藏|纠错|字体|字号|[�
 _COUNTER = re.compile(r"[\s　]*\d+$")
 _ORG = re.compile(r"(局|厅|处|科|办|委|部|中心|站|所|院|队|组|报|社|台|网|室|会|政府|公司|集团|总队|支队|大队)$")
 _PERSON = re.compile(r"^(?:[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}|[A-Z][a-z]+(?: [A-Z][a-z.]+){1,3})$")
-_COMMENT_NAMES = re.compile(r"comment|pinglun|reply|liuyan|message|(^|[\s_-])pl([\s_-]|$)|discuss", re.I)
+COMMENT_NAMES = re.compile(r"comment|pinglun|reply|liuyan|message|(^|[\s_-])pl([\s_-]|$)|discuss", re.I)
 
 
 def person_names(value: str) -> str:
@@ -97,7 +97,7 @@ def in_comments(el: lxml_html.HtmlElement) -> bool:
     """Inside reader comments (their 发表时间 is no date of the page)."""
     for a in (el, *el.iterancestors()):
         names = f"{a.get('class') or ''} {a.get('id') or ''}"
-        if names.strip() and _COMMENT_NAMES.search(names):
+        if names.strip() and COMMENT_NAMES.search(names):
             return True
     return False
 

@@ -13,7 +13,7 @@ from lxml import html as lxml_html
 from ..article import InfoField
 from .dates import parse_date
 from .script import squash
-from .textnodes import texts_with
+from .textnodes import TEXTS, BodyText
 
 # Header labels as pages print them, spaced or not (`索 引 号：`), and the field each one feeds.
 LABELS = {
@@ -25,7 +25,7 @@ LABELS = {
 }
 _SPACED = {label: r"\s*".join(label) for label in LABELS}
 _LABEL = re.compile(r"^\s*(" + "|".join(sorted(_SPACED.values(), key=len, reverse=True)) + r")\s*[:：]?\s*")
-WORDS = tuple(sorted({label[0] for label in LABELS}))  # a label's first character: the cheap prefilter
+FIRST = frozenset(label[0] for label in LABELS)  # a label's first character: the cheap prefilter
 MIN_LABELS = 3  # distinct labels that make a header
 MAX_HEADER = 1200  # characters: a header is short
 MAX_VALUE = 200  # characters of one value
@@ -66,14 +66,17 @@ def _labelled(el: lxml_html.HtmlElement) -> set[str]:
     return found
 
 
-def find_header(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
+def find_header(tree: lxml_html.HtmlElement, texts: BodyText | None = None) -> lxml_html.HtmlElement | None:
     """The smallest element holding three or more distinct header labels (the one with most, if several)."""
     body = tree.find("body")
     if body is None:
         return None
     best, best_n = None, 0
     tried: set[lxml_html.HtmlElement] = set()
-    for node in texts_with(body, WORDS, max_length=40):
+    nodes = texts.all if texts is not None else TEXTS(body)
+    for node in nodes:
+        if len(node) > 40 or node.lstrip()[:1] not in FIRST:
+            continue
         if not label_of(node):
             continue
         holder = node.getparent()
@@ -110,8 +113,8 @@ def parse_header(el: lxml_html.HtmlElement) -> list[InfoField]:
     return fields
 
 
-def read(tree: lxml_html.HtmlElement) -> DocInfo:
-    el = find_header(tree)
+def read(tree: lxml_html.HtmlElement, texts: BodyText | None = None) -> DocInfo:
+    el = find_header(tree, texts)
     if el is None:
         return DocInfo()
     fields = parse_header(el)

@@ -20,7 +20,7 @@ from ..context import Context
 from ..parse import serialise
 from ..registry import Page, transform
 from . import docinfo, furniture, home, search
-from .body import Body, from_headline, scored
+from .body import Body, from_headline, scored, workspace
 from .byline import WORDS as BYLINE_WORDS
 from .dates import parse_date
 from .metadata import Metadata, choose_published, detect_lang, read_metadata, without_site
@@ -135,16 +135,18 @@ def _extract(tree: lxml_html.HtmlElement, url: str, options: ExtractOptions) -> 
     art = _article(url, meta, furn)
     if is_js_only(tree):
         return _js_only(art, meta)
-    found = search.find(tree, url, meta.doc_title)
+    found = search.find(tree, url, meta.doc_title, texts)
     if found is not None:
         return _listing(art, tree, meta, "search", found.entries, Search(found.query, found.count))
-    info = docinfo.read(tree)
+    info = docinfo.read(tree, texts)
     marked = [meta.byline, furn.crumb_el, furn.footer_el, *furn.prev_next_els, info.element]
     listing = dated_entries(tree)
-    core = scored(tree, body_of(tree), marked, url, options.min_text_length, options.retry_length)
+    ws, selector = workspace(tree, body_of(tree), marked, meta.heading)
+    alive += ws.root.iter()
+    core = scored(ws, selector, body_of(tree), url, options.min_text_length, options.retry_length, texts.all)
     body = None
     if meta.heading is not None:
-        body = from_headline(meta.heading, marked, core, meta.headline_matched)
+        body = from_headline(meta.heading, marked, core, meta.headline_matched, ws)
         if body is not None and holds(listing.container, body.block.text_content()):
             body = None  # the "body" after the headline is the list itself
     body = body or core

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -54,12 +55,17 @@ def _agreement(text: str, targets: list[str]) -> float:
     return best
 
 
+@lru_cache(maxsize=4096)
+def _outside_name(names: str) -> bool:
+    return bool(_OUTSIDE_NAMES.search(names))
+
+
 def _excluded(el: lxml_html.HtmlElement) -> bool:
     for a in (el, *el.iterancestors()):
         if a.tag in OUTSIDE and a is not el or a.tag in ("nav", "footer", "aside"):
             return True
-        names = f"{a.get('class') or ''} {a.get('id') or ''}"
-        if names.strip() and _OUTSIDE_NAMES.search(names):
+        cls, ident = a.get("class"), a.get("id")
+        if (cls or ident) and _outside_name(f"{cls or ''} {ident or ''}"):
             return True
     return el.find(".//a") is not None and len(squash(" ".join(a.text_content() for a in el.iter("a")))) > 4
 

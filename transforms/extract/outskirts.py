@@ -88,6 +88,8 @@ def _span(root: lxml_html.HtmlElement, core: lxml_html.HtmlElement
     first, last = long[0][:SNIPPET], distinctive[-1][-DISTINCT:]
     start = end = None
     for node in TEXTS(root):
+        if len(node) < 4 or (first[:4] not in node and last[-4:] not in node):
+            continue  # cheap test first: most text nodes hold neither snippet
         text = squash(node)
         if start is None and first in text:
             start = _holder(node)
@@ -96,12 +98,20 @@ def _span(root: lxml_html.HtmlElement, core: lxml_html.HtmlElement
     return (start, end) if start is not None and end is not None else None
 
 
-def _leaf(el: lxml_html.HtmlElement) -> bool:
+def _boxes(root: lxml_html.HtmlElement) -> set[lxml_html.HtmlElement]:
+    """The elements holding a block, found in one pass from the leaves up."""
+    boxes: set[lxml_html.HtmlElement] = set()
+    for el in reversed(list(root.iter(etree.Element))):
+        parent = el.getparent()
+        if parent is not None and (el.tag in BLOCK_TAGS or el in boxes):
+            boxes.add(parent)
+    return boxes
+
+
+def _unit(el: lxml_html.HtmlElement, boxes: set[lxml_html.HtmlElement]) -> bool:
     """A unit judged whole: a table, a picture, or any element with no block inside (a line, or an inline
     element directly in a box: a link, a counter)."""
-    if el.tag in ("table", "img", "figure"):
-        return True
-    return next(el.iterdescendants(*BLOCK_TAGS), None) is None
+    return el.tag in ("table", "img", "figure") or el not in boxes
 
 
 def _kept_inside(el: lxml_html.HtmlElement, core_text: str) -> bool:
@@ -127,20 +137,22 @@ def trim(root: lxml_html.HtmlElement, core: lxml_html.HtmlElement) -> bool:
     start, end = span
     holds_start = {start, *start.iterancestors()}
     core_text = squash(core.text_content())
+    boxes = _boxes(root)
     zone, doomed, inside = "before", [], 0
     for event, el in etree.iterwalk(root, events=("start", "end")):
         if not isinstance(el.tag, str):
             continue
+        unit = _unit(el, boxes)
         if event == "start":
-            if el is start or (zone == "before" and _leaf(el) and el in holds_start):
+            if el is start or (zone == "before" and unit and el in holds_start):
                 zone = "core"
-            if not inside and el is not root and _leaf(el) and not (
+            if not inside and el is not root and unit and not (
                     _kept_inside(el, core_text) if zone == "core" else _kept_outside(el, core_text)):
                 doomed.append(el)
-            if _leaf(el):
+            if unit:
                 inside += 1
         else:
-            if _leaf(el):
+            if unit:
                 inside -= 1
             if el is end:
                 zone = "after"

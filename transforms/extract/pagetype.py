@@ -49,7 +49,8 @@ def _item(a: lxml_html.HtmlElement, texts: dict | None = None) -> lxml_html.Html
     """The list item holding link `a`: the link itself when its date is inside it (`<a><span>日期</span>标题</a>`),
     else its nearest short li, tr, ...; a cell or span without the date gives way to the row holding it
     (`<tr><td><a>标题</a></td><td>[日期]</td></tr>`). `texts` caches item texts."""
-    if parse_date(_text(a, texts)):
+    own = a.text_content()
+    if ("19" in own or "20" in own) and parse_date(_text(a, texts)):
         return a
     first = None
     for el in a.iterancestors(*ITEM_TAGS):

@@ -26,6 +26,7 @@ _NUMBERED = [
     (re.compile(r"^[(（]\s*\d{1,2}\s*[)）]"), 5),
 ]
 MAX_HEADING = 40  # characters of a numbered heading line (longer is a numbered paragraph)
+_STARTS = re.compile(r"^(?:第|[一二三四五六七八九十]|[(（]|\d)")  # what every numbering above starts with
 _SENTENCE = re.compile(r"[。；;！？!?]")
 
 
@@ -152,9 +153,11 @@ def heading_level(text: str, bold: bool) -> int:
 def numbered_headings(root: lxml_html.HtmlElement) -> None:
     """A paragraph that is only a numbered heading line (`一、禁捕范围`, bold `（二）工作要求`) becomes a heading."""
     for p in list(root.iter("p")):
+        text = squash(p.text_content())
+        if not _STARTS.match(text) or len(text) > MAX_HEADING * 1.5:
+            continue
         if any(a.tag in ("table", "li", "blockquote") for a in p.iterancestors()) or p.find(".//a") is not None:
             continue  # a numbered 附件 link is no heading
-        text = squash(p.text_content())
         bold = bool(text) and squash("".join(b.text_content() for b in p.iter("b", "strong"))) == text
         level = heading_level(text, bold)
         if level:

@@ -8,16 +8,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from .boilerplate import drop_boilerplate
-from .byline import in_comments
+from .byline import COMMENT_NAMES, in_comments
 from .furniture import attachment_type
 from .script import squash, weighted_length
-from .workcopy import MARK, copy_without, drop_hidden, drop_noise, drop_scripts
 
 MIN_OWN = 40  # Latin-equivalent characters of the box's own text (not headline, byline or links)
-HEAD_MARK = "data-a11y-head"
 LIST_TAGS = ("ul", "ol", "dl", "table", "div", "section", "aside", "p", "nav")
 MIN_LIST_LINKS = 3
 LINK_SHARE = 0.6  # of a block's Chinese characters in links: a list of links, not prose
@@ -63,21 +62,38 @@ def _drop_before(root: lxml_html.HtmlElement, target: lxml_html.HtmlElement) -> 
 def is_link_list(el: lxml_html.HtmlElement) -> bool:
     """Mostly links (counted in Chinese characters, so dates do not count as prose), three or more, none a
     document (a 附件 list is content)."""
-    links = [a for a in el.iter("a") if squash(a.text_content())]
-    if len(links) < MIN_LIST_LINKS or _ATTACHMENTS.match(squash(el.text_content())):
+    texts = [(a, a.text_content()) for a in el.iter("a")]
+    texts = [(a, t) for a, t in texts if t.strip()]
+    if len(texts) < MIN_LIST_LINKS:
         return False
-    if any(attachment_type(a.get("href") or "", squash(a.text_content())) for a in links):
+    whole = el.text_content()
+    total = _cjk(whole)
+    linked = sum(_cjk(t) for _, t in texts)
+    if not (total > 0 and linked >= LINK_SHARE * total and total - linked < MAX_LIST_PROSE):
         return False
-    total = _cjk(el.text_content())
-    linked = sum(_cjk(a.text_content()) for a in links)
-    return total > 0 and linked >= LINK_SHARE * total and total - linked < MAX_LIST_PROSE
+    if _ATTACHMENTS.match(whole.lstrip()):
+        return False
+    return not any(attachment_type(a.get("href") or "", squash(t)) for a, t in texts)
 
 
-def drop_link_lists(root: lxml_html.HtmlElement) -> None:
+def _link_counts(root: lxml_html.HtmlElement) -> dict[lxml_html.HtmlElement, int]:
+    """How many links each element holds, in one pass from the leaves up."""
+    counts: dict[lxml_html.HtmlElement, int] = {}
+    for el in reversed(list(root.iter(etree.Element))):
+        n = counts.get(el, 0) + (el.tag == "a")
+        counts[el] = n
+        parent = el.getparent()
+        if parent is not None and n:
+            counts[parent] = counts.get(parent, 0) + n
+    return counts
+
+
+def drop_link_lists(root: lxml_html.HtmlElement, counts: dict | None = None) -> None:
     """Remove lists of links (相关阅读, 推荐, rankings, tag clouds) and the short heading just before each."""
+    counts = _link_counts(root) if counts is None else counts
     for child in list(root):
-        if not isinstance(child.tag, str):
-            continue
+        if not isinstance(child.tag, str) or counts.get(child, 0) < MIN_LIST_LINKS:
+            continue  # too few links to be, or to hold, a list of them
         if child.tag in LIST_TAGS and is_link_list(child):
             before = child.getprevious()
             heading = squash(before.text_content()) if before is not None and isinstance(before.tag, str) else ""
@@ -86,35 +102,30 @@ def drop_link_lists(root: lxml_html.HtmlElement) -> None:
                 before.drop_tree()
             child.drop_tree()
         elif len(child):
-            drop_link_lists(child)
+            drop_link_lists(child, counts)
 
 
 def drop_comments(root: lxml_html.HtmlElement) -> None:
-    for el in list(root.iter("div", "section", "ul", "dl", "table", "aside")):
-        if el.getparent() is not None and el is not root and in_comments(el) and not in_comments(root):
-            el.drop_tree()
+    """Reader comments (a box named comment, pinglun, reply …), unless the region itself is one."""
+    if in_comments(root):
+        return
+    doomed = []
+    for el in root.iter("div", "section", "ul", "dl", "table", "aside"):
+        names = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if el is not root and names.strip() and COMMENT_NAMES.search(names) \
+                and not any(d in el.iterancestors() for d in doomed):
+            doomed.append(el)
+    for el in doomed:
+        el.drop_tree()
 
 
-def region_body(region: lxml_html.HtmlElement, heading: lxml_html.HtmlElement,
-                marked: Iterable[lxml_html.HtmlElement | None]) -> lxml_html.HtmlElement:
-    """A working copy of `region` holding only what follows the headline, without page furniture."""
-    heading.set(HEAD_MARK, "1")
-    try:
-        body = copy_without(region, marked)
-    finally:
-        heading.attrib.pop(HEAD_MARK, None)
-    alive = list(body.iter())  # noqa: F841 - proxies kept for the passes below (see extract._extract)
-    head = next(iter(body.xpath(f"descendant-or-self::*[@{HEAD_MARK}]")), None)
-    if head is not None:
-        if head is body:
-            return lxml_html.Element("div")
-        _drop_before(body, head)
-    for el in body.xpath(f"descendant-or-self::*[@{MARK}]"):
-        el.attrib.pop(MARK, None)
-    drop_scripts(body)
-    drop_hidden(body)
-    drop_noise(body)
-    drop_comments(body)
-    drop_link_lists(body)
-    drop_boilerplate(body)
-    return body
+def region_body(region: lxml_html.HtmlElement, head: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
+    """`region` (in a cleaned working copy) reduced in place to what follows the headline `head`, without the
+    furniture a working copy still has: comments, lists of links, boilerplate."""
+    if head is region:
+        return lxml_html.Element("div")
+    _drop_before(region, head)
+    drop_comments(region)
+    drop_link_lists(region)
+    drop_boilerplate(region)
+    return region

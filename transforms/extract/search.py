@@ -14,7 +14,7 @@ from lxml import html as lxml_html
 from ..article import ListEntry
 from .dates import parse_date
 from .script import squash
-from .textnodes import texts_with
+from .textnodes import BodyText, texts_with
 
 QUERY_KEYS = ("q", "query", "keyword", "keywords", "kw", "wd", "word", "searchword", "sword", "qt", "key",
               "searchkey", "searchtext", "text", "search", "title")
@@ -63,8 +63,10 @@ def query_from_box(tree: lxml_html.HtmlElement) -> str:
     return ""
 
 
-def result_count(tree: lxml_html.HtmlElement) -> int | None:
-    for node in texts_with(tree, COUNT_WORDS, max_length=MAX_LINE):
+def result_count(tree: lxml_html.HtmlElement, texts: BodyText | None = None) -> int | None:
+    nodes = (texts.with_words(COUNT_WORDS, max_length=MAX_LINE) if texts is not None
+             else texts_with(tree, COUNT_WORDS, max_length=MAX_LINE))
+    for node in nodes:
         holder = node.getparent()
         if getattr(node, "is_tail", False) and holder is not None:
             holder = holder.getparent()
@@ -120,13 +122,14 @@ def results(tree: lxml_html.HtmlElement, query: str) -> list[ListEntry]:
     return [e for _, e in sorted(out, key=lambda pair: order.get(pair[0], 0))]
 
 
-def find(tree: lxml_html.HtmlElement, url: str, doc_title: str) -> SearchPage | None:
+def find(tree: lxml_html.HtmlElement, url: str, doc_title: str, texts: BodyText | None = None) -> SearchPage | None:
     """The search page's query, count and results, or None when the page is no search result page."""
-    count = result_count(tree)
     query = query_from_url(url)
     worded = bool(_SEARCH_WORDS.search(doc_title) or _SEARCH_WORDS.search(urlsplit(url).path + "?"))
-    if not query and (count is not None or worded):
-        query = query_from_box(tree)
+    query = query or query_from_box(tree)
+    if not (query or worded):
+        return None  # no search words anywhere: the count phrase alone (共N条记录) is a list's
+    count = result_count(tree, texts)
     if not ((count is not None and (query or worded)) or (query and worded)):
         return None
     entries = results(tree, query)

@@ -13,8 +13,9 @@ from .boilerplate import phrases
 from .script import weighted_length
 
 MAX_TEXT = 30  # Latin-equivalent characters of the page's own text
+MAX_PAGE_TEXT = 20000  # characters of all the body's text, inline scripts included: more is no empty shell
 MOUNT_IDS = frozenset({"app", "root", "__nuxt", "__next", "main-app", "__layout", "react-root", "vue-app", "q-app"})
-_LOADING = re.compile(r"(加载中|正在加载|载入中|请稍候|请稍后|loading)", re.I)
+_LOADING = re.compile(r"(加载中|正在加载|载入中|loading)", re.I)
 _NEEDS_SCRIPT = re.compile(r"javascript|脚本|JS", re.I)
 INVISIBLE = frozenset({"script", "style", "noscript", "template", "title", "head", "svg", "option"})
 
@@ -57,9 +58,6 @@ def own_length(body: lxml_html.HtmlElement, limit: float = MAX_TEXT) -> float:
 
 def is_js_only(tree: lxml_html.HtmlElement) -> bool:
     body = tree.find("body")
-    if body is None:
-        return False
-    has_loading = any(_LOADING.search(t) for t in body.itertext() if len(t) < 40)
-    if not (_signals(body) or has_loading):
-        return False
-    return own_length(body) < MAX_TEXT
+    if body is None or len(body.text_content()) > MAX_PAGE_TEXT or own_length(body) >= MAX_TEXT:
+        return False  # a page with text of its own (counting stops early on every real page)
+    return _signals(body) or any(_LOADING.search(t) for t in body.itertext() if len(t) < 40)

@@ -34,16 +34,22 @@ def texts_with(root: etree._Element, words: Iterable[str], *, max_length: int | 
 
 
 class BodyText:
-    """The body's text nodes holding any of `words`, listed once and shared by every furniture reader
-    (byline, 上一篇/下一篇, footer) instead of one scan of the whole page each."""
+    """The body's text nodes, listed once (an XPath over the whole page makes a proxy per node) and shared by
+    every reader of short texts (byline, 上一篇/下一篇, footer, the 信息公开 header, a search page's count) instead
+    of one scan of the whole page each. `words` prefilters what `with_words` usually asks for."""
 
     def __init__(self, tree: etree._Element, words: Iterable[str]) -> None:
-        self.nodes = texts_with(tree, words, body=True)
+        self.all = _BODY_TEXTS(tree)
+        pattern = words_pattern(tuple(words))
+        self.nodes = [s for s in self.all if pattern.search(s)]
+        self.words = set(words)
 
     def with_words(self, words: Iterable[str], max_length: int | None = None) -> list:
-        """What `texts_with(tree, words, body=True, max_length=...)` returns, from the shared list."""
-        pattern = words_pattern(tuple(words))
-        return [s for s in self.nodes if (max_length is None or len(s) <= max_length) and pattern.search(s)]
+        """What `texts_with(tree, words, body=True, max_length=...)` returns, from the shared lists."""
+        words = tuple(words)
+        pattern = words_pattern(words)
+        pool = self.nodes if self.words.issuperset(words) else self.all
+        return [s for s in pool if (max_length is None or len(s) <= max_length) and pattern.search(s)]
 
     def within(self, scope: etree._Element, words: Iterable[str], max_length: int | None = None) -> list:
         """`with_words` limited to the text inside `scope`, an element of the body."""
