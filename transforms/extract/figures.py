@@ -18,9 +18,10 @@ from .titles import norm
 MAX_CAPTION = 80
 _CAPTION_HINT = re.compile(r"center|caption|pic|img|photo|tuzhu|note|desc|txt|text|title|tit", re.I)
 _CAPTION_START = ("图", "▲", "△", "（图", "(图", "上图", "下图", "摄影", "图为")
-_CHART = re.compile(r"^图\s*\d|图表|统计|增长|增速|变动|走势|趋势|比重|构成|分布|对比|情况|指数|chart|graph|tubiao", re.I)
+_CHART = re.compile(r"^图\s*\d|图表|统计|数据|增长|增速|变动|走势|趋势|比重|构成|分布|对比|情况|指数|产量|总量|柱状|折线|饼图"
+                    r"|chart|graph|tubiao", re.I)
 _DECORATIVE = re.compile(r"spacer|blank|pixel|transparent|/dot|bullet|arrow|icon|/line\.|/bg|clear\.gif", re.I)
-_FILE_WORDS = re.compile(r"[\u4e00-\u9fff]{2,}")
+_FILE_WORDS = re.compile(r"[0-9\u4e00-\u9fff]*[\u4e00-\u9fff][0-9\u4e00-\u9fff]*")
 PHOTO, CHART = "图片", "图表"
 MIN_SIZE = 16  # pixels: smaller is an icon or a spacer
 
@@ -63,7 +64,7 @@ def _figcaption(img: lxml_html.HtmlElement) -> str:
 def _file_hint(src: str) -> str:
     """Chinese words in the image's file name (`/2023年GDP增长.png`), "" for `W020190329528811.png`."""
     name = unquote(urlsplit(src).path.rsplit("/", 1)[-1])
-    return " ".join(_FILE_WORDS.findall(name.rsplit(".", 1)[0]))
+    return " ".join(w for w in _FILE_WORDS.findall(name.rsplit(".", 1)[0]) if len(w) >= 2)
 
 
 def alt_text(img: lxml_html.HtmlElement, caption: str) -> str:

@@ -16,7 +16,7 @@ from lxml import html as lxml_html
 
 from . import site as site_mod
 from . import titles
-from .byline import find_byline, person_names
+from .byline import find_byline, in_comments, person_names
 from .dates import parse_date
 from .headline import Headline
 from .headline import find as find_headline
@@ -33,6 +33,8 @@ AUTHOR_KEYS = ("author", "article:author", "dc.creator")
 _URL_DATE = re.compile(r"/(?:t|P0*)?((?:19|20)\d\d)[-_/]?([01]\d)[-_/]?([0-3]\d)(?:[_/.\-]|$)")
 NEAR_HEADLINE = 12  # elements after the headline where an unlabelled date still belongs to it
 MAX_DATE_LINE = 60  # characters: a longer text node is prose, and the byline is over
+_SENTENCE = re.compile(r"[。！？；]")
+_LABELLED = re.compile(r"[\u4e00-\u9fffA-Za-z]\s*[:：]")  # `开标时间：`, not a time of day
 
 
 @dataclass
@@ -121,12 +123,24 @@ def _near_heading(heading: lxml_html.HtmlElement | None) -> str:
         if seen > NEAR_HEADLINE:
             return ""
         own = squash(node.text or "") + " " + squash(node.tail or "")
+        if len(squash(node.text or "")) > MAX_DATE_LINE or _SENTENCE.search(own):
+            return ""  # the body has begun
+        if _LABELLED.search(own) or in_comments(node):
+            continue  # a labelled line is the byline's (开标时间, 发表时间); comments are not the page's
         found = parse_date(own) if len(own) <= MAX_DATE_LINE else ""
         if found:
             return found
-        if len(squash(node.text or "")) > MAX_DATE_LINE:
-            return ""  # the body has begun
     return ""
+
+
+def _close_after(heading: lxml_html.HtmlElement, el: lxml_html.HtmlElement, limit: int = NEAR_HEADLINE) -> bool:
+    """`el` is among the first elements after the headline."""
+    for i, node in enumerate(_following(heading)):
+        if node is el:
+            return True
+        if i >= limit:
+            return False
+    return False
 
 
 def _following(el: lxml_html.HtmlElement):  # noqa: ANN202 - an iterator of elements
@@ -165,7 +179,7 @@ def byline_fields(tree: lxml_html.HtmlElement, heading: lxml_html.HtmlElement | 
         shared = texts if body is not None and (scope is body or body in scope.iterancestors()) else None
         fields, el = find_byline(scope, shared)
         if fields:
-            return fields, el, i < near
+            return fields, el, i < near or (heading is not None and el is not None and _close_after(heading, el))
     return {}, None, False
 
 

@@ -27,7 +27,7 @@ MIN_NAME, MAX_NAME = 3, 30
 def looks_like_site(name: str) -> bool:
     """A government body or site name: Chinese, short, ending as such names end."""
     name = squash(name)
-    return MIN_NAME <= len(name) <= MAX_NAME and bool(_ORG_END.search(name)) and not re.search(r"[\s|_»]", name)
+    return MIN_NAME <= len(name) <= MAX_NAME and bool(_ORG_END.search(name)) and not re.search(r"[\s|_»%\-–—]", name)
 
 
 def canonical(name: str) -> str:
@@ -54,8 +54,8 @@ def from_title(doc_title: str, headline: str) -> str:
         for part in (found[-1], found[0]):  # suffix first, then a prefix (`站名 » 栏目 » 标题`)
             if part in candidates:
                 return canonical(part)
-    if len(found) == 1 and candidates and not head:
-        return canonical(candidates[0])  # a home page's `<title>` is the site name
+    if len(found) == 1 and candidates:
+        return canonical(candidates[0])  # a generic `<title>` (or a home page's) is the site's name
     return ""
 
 

@@ -19,7 +19,7 @@ from .script import squash
 _SEPARATORS = re.compile(
     r"\s+[-–—|｜»«:]\s+"  # spaced: ` - `, ` — `, ` | `, ` » `
     r"|\s*(?:_+|\||｜|»|«|::|--+|\s>\s)\s*"  # unspaced `_`, `|`, `｜`, `»`, `--`
-    r"|(?<=[\u4e00-\u9fff）)》”])-(?=[\u4e00-\u9fff（(《“])"  # `标题-站名`
+    r"|(?<=[\u4e00-\u9fff）)》”%])-(?=[\u4e00-\u9fff（(《“])"  # `标题-站名`, `上涨0.3%-站名`
 )
 _TAG = re.compile(r"<[^>]+>")
 _NOT_ALNUM = re.compile(r"[\W_]+")
