@@ -32,7 +32,7 @@ MAX_VALUE = 200  # characters of one value
 VALUED = 2 / 3  # share of labels with a value: a table's column headers have none
 DOC_NUMBER = re.compile(
     r"[\u4e00-\u9fff]{1,12}(?:〔|\[|［|【|\(|（)\s*(?:19|20)\d{2}\s*(?:〕|\]|］|】|\)|）)\s*第?\s*\d{1,5}\s*号"
-    r"|(?:19|20)\d{2}\s*年第\s*\d{1,5}\s*号")
+    r"|(?:[\u4e00-\u9fff]{2,30}公告\s*)?(?:19|20)\d{2}\s*年第\s*\d{1,5}\s*号")
 _DATE_LINE = re.compile(r"^(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 
 

@@ -18,6 +18,7 @@ MIN_ENTRIES = 8  # dated links in one container that make a list page
 MIN_TITLE = 4  # characters of a link text that can be an entry
 ITEM_TAGS = ("li", "tr", "dd", "dt", "p", "div", "span", "td", "dl", "article")
 MAX_ITEM_TEXT = 300
+MAX_ITEM_LINKS = 3  # links in one item: its title, maybe a picture and a 详情 link
 
 
 @dataclass(frozen=True)
@@ -47,17 +48,17 @@ def _text(el: lxml_html.HtmlElement, texts: dict | None) -> str:
 
 def _item(a: lxml_html.HtmlElement, texts: dict | None = None) -> lxml_html.HtmlElement | None:
     """The list item holding link `a`: the link itself when its date is inside it (`<a><span>日期</span>标题</a>`),
-    else its nearest short li, tr, ...; a cell or span without the date gives way to the row holding it
-    (`<tr><td><a>标题</a></td><td>[日期]</td></tr>`). `texts` caches item texts."""
+    else its nearest short li, tr, ... holding the date: a cell or title box without it gives way to the row or
+    card holding it (`<tr><td><a>标题</a></td><td>[日期]</td></tr>`, a picture card). `texts` caches item texts."""
     own = a.text_content()
     if ("19" in own or "20" in own) and parse_date(_text(a, texts)):
         return a
     first = None
     for el in a.iterancestors(*ITEM_TAGS):
-        if len(_text(el, texts)) > MAX_ITEM_TEXT:
-            break
+        if len(_text(el, texts)) > MAX_ITEM_TEXT or (first is not None and len(el.findall(".//a")) > MAX_ITEM_LINKS):
+            break  # too big, or holding other entries: the item is the box below
         first = el if first is None else first
-        if el.tag not in ("td", "span", "p", "dt") or parse_date(_text(el, texts)):
+        if parse_date(_text(el, texts)):
             return el
     return first
 

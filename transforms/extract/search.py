@@ -25,8 +25,9 @@ _COUNT = re.compile(
 COUNT_WORDS = ("找到", "检索到", "搜索到", "共有", "结果", "记录")
 _SEARCH_WORDS = re.compile(r"搜索|检索|search|jsearch|/was\d?/|/so/|/s\?", re.I)
 MIN_RESULT = 5  # characters of a result title
-_OUTSIDE = re.compile(r"(^|[\s_-])(nav|menu|foot|footer|header|top|pag|page|pager|pages|tab|tabs|sugg|related|hot|"
-                      r"xgss|rmss|filter|sort|crumb|bread)", re.I)
+# Boxes whose links are no results (a pager's links are too short to be results: MIN_RESULT).
+_OUTSIDE = re.compile(r"(^|[\s_-])(nav|menu|foot|footer|header|top|tab|tabs|sugg|related|hot|xgss|rmss|filter|sort|crumb|"
+                      r"bread)", re.I)
 MAX_LINE = 120
 
 
