@@ -18,11 +18,10 @@ from .cms import find_container
 from .readability_cjk import CJKDocument
 from .region import find_region, region_body
 from .script import squash, weighted_length
-from .textnodes import TEXTS
+from .textnodes import TEXTS, find_span
 from .workcopy import Workspace
 
 MIN_BODY = 20  # Latin-equivalent characters: less is no body (unless it holds a table or a picture)
-SNIPPET = 12  # characters of the scored block's first long text, to find it in the page
 
 
 @dataclass
@@ -52,27 +51,11 @@ def locate(body: lxml_html.HtmlElement, block: lxml_html.HtmlElement,
            nodes: list | None = None) -> lxml_html.HtmlElement | None:
     """The page element spanning the block's first and last long texts (the block is a copy, and may join
     several parts of the page)."""
-    long = [t for t in (squash(x) for x in block.itertext()) if len(t) >= SNIPPET]
-    if not long:
+    span = find_span(TEXTS(body) if nodes is None else nodes, block)
+    if span is None:
         return None
-    first, last = long[0][:SNIPPET], long[-1][-SNIPPET:]
-    start = end = None
-    for node in TEXTS(body) if nodes is None else nodes:
-        if len(node) < 4 or (first[:4] not in node and last[-4:] not in node):
-            continue  # cheap test first: most text nodes hold neither snippet
-        text = squash(node)
-        if start is None and first in text:
-            start = _holder(node)
-        if last in text:
-            end = _holder(node)
-    if start is None or end is None or start is end:
-        return start
-    return common_ancestor(start, end)
-
-
-def _holder(node: object) -> lxml_html.HtmlElement:
-    holder = node.getparent()  # type: ignore[attr-defined]
-    return holder.getparent() if node.is_tail and holder.getparent() is not None else holder  # type: ignore[attr-defined]
+    start, end = span
+    return start if start is end else common_ancestor(start, end)
 
 
 def _chain(el: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:

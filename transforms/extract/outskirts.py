@@ -14,10 +14,8 @@ from lxml import html as lxml_html
 from .furniture import attachment_type
 from .script import squash
 from .tables import is_data_table
-from .textnodes import TEXTS
+from .textnodes import TEXTS, find_span
 
-SNIPPET = 12
-DISTINCT = 24  # characters of the core's last text searched for: the first match after its start ends it
 SHORT = 80  # characters of a one-line document part
 NOTE = 300  # characters of a note
 BLOCK_TAGS = frozenset({"p", "div", "li", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "center", "section",
@@ -73,31 +71,6 @@ def _lines(el: lxml_html.HtmlElement) -> list[str]:
     return [t for t in (squash(x) for x in lines) if t]
 
 
-def _holder(node: object) -> lxml_html.HtmlElement:
-    holder = node.getparent()  # type: ignore[attr-defined]
-    return holder.getparent() if node.is_tail and holder.getparent() is not None else holder  # type: ignore[attr-defined]
-
-
-def _span(root: lxml_html.HtmlElement, core: lxml_html.HtmlElement
-          ) -> tuple[lxml_html.HtmlElement, lxml_html.HtmlElement] | None:
-    """The elements of `root` holding the core's first and last long texts."""
-    long = [t for t in (squash(x) for x in core.itertext()) if len(t) >= SNIPPET]
-    if not long:
-        return None
-    distinctive = [t for t in long if len(t) >= DISTINCT] or long  # short lines (signatures) repeat elsewhere
-    first, last = long[0][:SNIPPET], distinctive[-1][-DISTINCT:]
-    start = end = None
-    for node in TEXTS(root):
-        if len(node) < 4 or (first[:4] not in node and last[-4:] not in node):
-            continue  # cheap test first: most text nodes hold neither snippet
-        text = squash(node)
-        if start is None and first in text:
-            start = _holder(node)
-        if start is not None and end is None and last in text:
-            end = _holder(node)
-    return (start, end) if start is not None and end is not None else None
-
-
 def _boxes(root: lxml_html.HtmlElement) -> set[lxml_html.HtmlElement]:
     """The elements holding a block, found in one pass from the leaves up."""
     boxes: set[lxml_html.HtmlElement] = set()
@@ -131,7 +104,7 @@ def _kept_outside(el: lxml_html.HtmlElement, core_text: str) -> bool:
 def trim(root: lxml_html.HtmlElement, core: lxml_html.HtmlElement) -> bool:
     """Drop the blocks of `root` before and after the core's span that are no document parts, and inside it
     the short bits the core left out. False (and nothing changed) when the core cannot be found in `root`."""
-    span = _span(root, core)
+    span = find_span(TEXTS(root), core)
     if span is None:
         return False
     start, end = span

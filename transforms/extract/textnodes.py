@@ -79,3 +79,33 @@ def elements_named(root: etree._Element, class_words: tuple[str, ...], id_words:
         if ident is not None and any(w in ident for w in id_words):
             out.append(el)
     return out
+
+
+SNIPPET = 12  # characters of a block's first long text searched for
+DISTINCT = 24  # characters of its last long text: shorter lines (a signature) repeat elsewhere on a page
+
+
+def holder(node: object) -> etree._Element:
+    """The element a text node (a smart string) belongs to: its parent's, for a tail."""
+    parent = node.getparent()  # type: ignore[attr-defined]
+    return parent.getparent() if node.is_tail and parent.getparent() is not None else parent  # type: ignore[attr-defined]
+
+
+def find_span(nodes: Iterable, block: etree._Element) -> tuple[etree._Element, etree._Element] | None:
+    """The elements holding `block`'s first long text and, after it, its last one (`block` is a copy of
+    part of the page the `nodes` are the text of; whitespace is ignored)."""
+    long = [t for t in (" ".join(x.split()) for x in block.itertext()) if len(t) >= SNIPPET]
+    if not long:
+        return None
+    distinctive = [t for t in long if len(t) >= DISTINCT] or long
+    first, last = long[0][:SNIPPET], distinctive[-1][-DISTINCT:]
+    start = end = None
+    for node in nodes:
+        if len(node) < 4 or (first[:4] not in node and last[-4:] not in node):
+            continue  # cheap test first: most text nodes hold neither snippet
+        text = " ".join(node.split())
+        if start is None and first in text:
+            start = holder(node)
+        if start is not None and end is None and last in text:
+            end = holder(node)
+    return (start, end) if start is not None and end is not None else None
