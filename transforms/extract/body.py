@@ -30,7 +30,15 @@ class Body:
     method: str  # "headline", "headline+readability", "cms:<selector>", "readability"
     confidence: float
     after_headline: bool  # found from the headline's position (an article's layout)
-    anchor: lxml_html.HtmlElement | None = None  # where the block starts in the page (not a copy)
+    anchor: lxml_html.HtmlElement | None = None  # where the block lies in the page (not a copy): see `where`
+    page: tuple[lxml_html.HtmlElement, list | None] | None = None  # (body, its text nodes) to find it in
+
+    def where(self) -> lxml_html.HtmlElement | None:
+        """The page element spanning the block, found when first asked (only a headline's box needs it)."""
+        if self.anchor is None and self.page is not None:
+            self.anchor = locate(*self.page[:1], self.block, self.page[1])
+            self.page = None
+        return self.anchor
 
 
 def substantial(block: lxml_html.HtmlElement | None) -> bool:
@@ -105,17 +113,18 @@ def scored(ws: Workspace, selector: str, body: lxml_html.HtmlElement, url: str, 
         method, confidence = "readability", 0.55
     if block is None or not substantial(block) or is_boilerplate(block.text_content()):
         return None
-    return Body(block, method, confidence, False, locate(body, block, nodes))
+    return Body(block, method, confidence, False, page=(body, nodes))
 
 
 def from_headline(heading: lxml_html.HtmlElement, marked: list, core: Body | None, matched: bool,
                   ws: Workspace) -> Body | None:
     region = None
-    if core is not None and core.anchor is not None:
-        if core.anchor is heading or core.anchor in heading.iterancestors():
-            region = core.anchor  # the scored block starts above the headline
-        elif follows(heading, core.anchor):
-            region = common_ancestor(heading, core.anchor)
+    anchor = core.where() if core is not None else None
+    if anchor is not None:
+        if anchor is heading or anchor in heading.iterancestors():
+            region = anchor  # the scored block starts above the headline
+        elif follows(heading, anchor):
+            region = common_ancestor(heading, anchor)
         region = None if region is not None and region.tag == "html" else region
     region = region if region is not None else find_region(heading, marked)
     if region is None:
@@ -126,7 +135,7 @@ def from_headline(heading: lxml_html.HtmlElement, marked: list, core: Body | Non
         return None  # the headline or its box was page furniture
     block = region_body(copy, head)
     method = "headline"
-    if core is not None and core.anchor is not None and outskirts.trim(block, core.block):
+    if core is not None and anchor is not None and outskirts.trim(block, core.block):
         method = f"headline+{core.method}"  # the scored block, with the document parts around it
     if not substantial(block):
         return None

@@ -37,30 +37,50 @@ class Listing:
     container: lxml_html.HtmlElement | None
 
 
-def _text(el: lxml_html.HtmlElement, texts: dict | None) -> str:
-    text = texts.get(el) if texts is not None else None
-    if text is None:
-        text = squash(el.text_content())
-        if texts is not None:
-            texts[el] = text
-    return text
+class _Items:
+    """Texts, dates and link counts of the elements looked at, each worked out once (links share items)."""
 
+    def __init__(self) -> None:
+        self.texts: dict[lxml_html.HtmlElement, str] = {}
+        self.dates: dict[lxml_html.HtmlElement, str] = {}
+        self.links: dict[lxml_html.HtmlElement, int] = {}
 
-def _item(a: lxml_html.HtmlElement, texts: dict | None = None) -> lxml_html.HtmlElement | None:
-    """The list item holding link `a`: the link itself when its date is inside it (`<a><span>日期</span>标题</a>`),
-    else its nearest short li, tr, ... holding the date: a cell or title box without it gives way to the row or
-    card holding it (`<tr><td><a>标题</a></td><td>[日期]</td></tr>`, a picture card). `texts` caches item texts."""
-    own = a.text_content()
-    if ("19" in own or "20" in own) and parse_date(_text(a, texts)):
-        return a
-    first = None
-    for el in a.iterancestors(*ITEM_TAGS):
-        if len(_text(el, texts)) > MAX_ITEM_TEXT or (first is not None and len(el.findall(".//a")) > MAX_ITEM_LINKS):
-            break  # too big, or holding other entries: the item is the box below
-        first = el if first is None else first
-        if parse_date(_text(el, texts)):
-            return el
-    return first
+    def text(self, el: lxml_html.HtmlElement) -> str:
+        text = self.texts.get(el)
+        if text is None:
+            text = self.texts[el] = squash(el.text_content())
+        return text
+
+    def date(self, el: lxml_html.HtmlElement) -> str:
+        date = self.dates.get(el)
+        if date is None:
+            text = self.text(el)
+            date = self.dates[el] = parse_date(text) if "19" in text or "20" in text else ""
+        return date
+
+    def link_count(self, el: lxml_html.HtmlElement) -> int:
+        n = self.links.get(el)
+        if n is None:
+            n = self.links[el] = sum(1 for _ in el.iter("a"))
+        return n
+
+    def item(self, a: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
+        """The list item holding link `a`: the link itself when its date is inside it (`<a><span>日期</span>
+        标题</a>`), else its nearest short li, tr, ... holding the date: a cell or title box without it gives way
+        to the row or card holding it (`<tr><td><a>标题</a></td><td>[日期]</td></tr>`, a picture card)."""
+        own = a.text_content()
+        if ("19" in own or "20" in own) and self.date(a):
+            return a
+        first = None
+        for el in a.iterancestors(*ITEM_TAGS):
+            if first is not None and self.link_count(el) > MAX_ITEM_LINKS:
+                break  # holding other entries: the item is the box below
+            if len(self.text(el)) > MAX_ITEM_TEXT:
+                break
+            first = el if first is None else first
+            if self.date(el):
+                return el
+        return first
 
 
 def dated_entries(tree: lxml_html.HtmlElement) -> Listing:
@@ -69,20 +89,20 @@ def dated_entries(tree: lxml_html.HtmlElement) -> Listing:
     groups: dict[lxml_html.HtmlElement, list[ListEntry]] = defaultdict(list)
     sizes: dict[lxml_html.HtmlElement, float] = defaultdict(float)
     seen: set[lxml_html.HtmlElement] = set()  # elements, not id()s: lxml reuses proxy ids
-    texts: dict[lxml_html.HtmlElement, str] = {}  # item -> squashed text; links share items
+    items = _Items()
     undated: set[lxml_html.HtmlElement] = set()
     for a in tree.iter("a"):
         href = (a.get("href") or "").strip()
         if not href or href.lower().startswith("javascript:"):
             continue
-        item = _item(a, texts)  # before the title: most links sit in an item already decided
-        if item is None or item in seen or item in undated or item.getparent() is None:
-            continue
         title = squash(a.text_content()) or squash(a.get("title") or "")
         if len(title) < MIN_TITLE:
+            continue  # menu items and pagers: no entry, and no need to look for their item
+        item = items.item(a)
+        if item is None or item in seen or item in undated or item.getparent() is None:
             continue
-        item_text = texts[item]
-        date = parse_date(item_text)
+        item_text = items.text(item)
+        date = items.date(item)
         if not date:
             undated.add(item)
             continue
