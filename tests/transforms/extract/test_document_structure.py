@@ -49,6 +49,7 @@ def test_information_header_becomes_a_definition_list(markup: str) -> None:
     assert [(f.label, f.value) for f in art.info] == PAIRS
     assert art.content_html.count("<dt>") == len(PAIRS) and 'class="doc-info"' in art.content_html
     assert art.text.index("索引号") < art.text.index("各市、县")  # the header first, then the body
+    assert "索引号：002482870/2023-00123\n\n发文机关：某省人民政府办公厅" in art.text  # read as label：value
     # the header's 发布日期 is shown on the page: it wins over the CMS's migration date, which is kept apart
     assert (art.published, art.meta_published, art.issued) == ("2023-06-02", "2024-11-02T10:00", "2023-05-26")
     assert art.doc_number == "某政办发〔2023〕21号"
