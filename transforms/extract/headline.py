@@ -61,6 +61,8 @@ def _outside_name(names: str) -> bool:
 
 
 def _excluded(el: lxml_html.HtmlElement) -> bool:
+    if el.tag in ("a", "option", "button", "label"):
+        return True  # a link is a way elsewhere, never this page's headline
     for a in (el, *el.iterancestors()):
         if a.tag in OUTSIDE and a is not el or a.tag in ("nav", "footer", "aside"):
             return True
