@@ -7,6 +7,7 @@ refused with one line that names the key.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 import types
 import typing
@@ -101,6 +102,20 @@ class SampleConfig:
     enabled: bool = True
 
 
+FORWARD_MODES = ("overlay", "elder", "a11y", "read", "text")
+
+
+@dataclass
+class ForwardConfig:
+    enabled: bool = True
+    host: str = "127.0.0.1"
+    port: int = 8081
+    allowed_clients: list[str] = field(default_factory=lambda: [
+        "127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"])
+    data_dir: str = "~/.local/share/a11y-proxy"
+    default_mode: str = "overlay"
+
+
 DEFAULT_MODES: dict[str, list[str]] = {
     "read": ["extract", "sanitize", "rewrite_links", "render_read"],
     "elder": ["extract", "sanitize", "rewrite_links", "render_elder"],
@@ -119,6 +134,7 @@ class Config:
     transform: TransformConfig = field(default_factory=TransformConfig)
     speech: SpeechConfig = field(default_factory=SpeechConfig)
     sample: SampleConfig = field(default_factory=SampleConfig)
+    forward: ForwardConfig = field(default_factory=ForwardConfig)
     modes: dict[str, list[str]] = field(default_factory=lambda: {k: list(v) for k, v in DEFAULT_MODES.items()})
 
 
@@ -181,6 +197,14 @@ def _validate(cfg: Config) -> None:
     for p in cfg.upstream.allowed_ports:
         need(0 < p < 65536, "upstream.allowed_ports must be 1..65535")
     need(cfg.speech.workers >= 1, "speech.workers must be at least 1")
+    need(0 < cfg.forward.port < 65536, "forward.port must be 1..65535")
+    need(cfg.forward.default_mode in FORWARD_MODES, f"forward.default_mode must be one of {', '.join(FORWARD_MODES)}")
+    need(bool(cfg.forward.data_dir.strip()), "forward.data_dir must name a directory")
+    for i, net in enumerate(cfg.forward.allowed_clients):
+        try:
+            ipaddress.ip_network(net, strict=False)
+        except ValueError:
+            need(False, f"forward.allowed_clients[{i}]: {net!r} is not an address or network")
     for mode in ("read", "elder", "a11y", "text", "orig", "api"):
         need(mode in cfg.modes, f"modes.{mode} is missing")
     from transforms.pipeline import TRANSFORMS  # the pipeline registers every transform

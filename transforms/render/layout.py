@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from lxml import html as lxml_html
 
+from ..aids.pinyin import annotate_tree
+
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _SPACES = re.compile(r"\s+")
 _NUMBER = re.compile(r"^[¥￥$]?\s*[-+−]?\d[\d,，.]*\s*(%|‰|元|万元|亿元)?$")
@@ -240,8 +242,9 @@ def _table_as_rows(table: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
 
 
 def prepare_content(content_html: str, *, text_length: int, table_label: str, image_word: str,
-                    text_mode: bool, chart_word: str = "") -> tuple[str, list[TocEntry]]:
-    """The content HTML for a page layout, and its table of contents."""
+                    text_mode: bool, chart_word: str = "", pinyin: bool = False) -> tuple[str, list[TocEntry]]:
+    """The content HTML for a page layout, and its table of contents (pinyin goes on last, so that the table
+    of contents, the column labels of table cards and text mode's rows are made from the characters alone)."""
     root = _fragment(content_html)
     normalise_headings(root)
     if text_mode:
@@ -255,4 +258,6 @@ def prepare_content(content_html: str, *, text_length: int, table_label: str, im
             label_table(table)
         wrap_tables(root, table_label)
     toc = add_toc(root, text_length)
+    if pinyin:
+        annotate_tree(root)
     return lxml_html.tostring(root, encoding="unicode"), toc
