@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from lxml import html as lxml_html
 
 from ..aids.pinyin import annotate_tree
+from ..tablegrid import Grid, grid
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _SPACES = re.compile(r"\s+")
@@ -58,66 +59,23 @@ def add_toc(root: lxml_html.HtmlElement, text_length: int) -> list[TocEntry]:
     return toc
 
 
-def _cells(tr: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
-    return [c for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")]
-
-
-def _span(cell: lxml_html.HtmlElement, name: str) -> int:
-    value = cell.get(name) or "1"
-    return max(1, min(int(value), 100)) if value.isdigit() else 1
-
-
-def table_grid(table: lxml_html.HtmlElement) -> list[list[lxml_html.HtmlElement | None]]:
-    """The table as rows of columns, each slot holding the cell that covers it (rowspan and colspan
-    applied, as browsers lay tables out)."""
-    rows = [tr for tr in table.iter("tr") if next(tr.iterancestors("table"), None) is table]
-    grid: list[list[lxml_html.HtmlElement | None]] = []
-    carried: dict[int, tuple[lxml_html.HtmlElement, int]] = {}  # column -> (cell, rows still covered)
-    for tr in rows:
-        row: list[lxml_html.HtmlElement | None] = []
-        cells = iter(_cells(tr))
-        col = 0
-        while True:
-            if col in carried:
-                cell, left = carried.pop(col)
-                row.append(cell)
-                if left > 1:
-                    carried[col] = (cell, left - 1)
-                col += 1
-                continue
-            cell = next(cells, None)
-            if cell is None:
-                if any(c >= col for c in carried):
-                    row.append(None)
-                    col += 1
-                    continue
-                break
-            for _ in range(_span(cell, "colspan")):
-                row.append(cell)
-                if _span(cell, "rowspan") > 1:
-                    carried[col] = (cell, _span(cell, "rowspan") - 1)
-                col += 1
-        grid.append(row)
-    return grid
-
-
-def column_labels(grid: list[list[lxml_html.HtmlElement | None]]) -> tuple[int, list[str]]:
+def column_labels(slots: Grid) -> tuple[int, list[str]]:
     """(header rows, each column's header text): the leading rows of column header cells, a two-level header
     read top-down (`处罚对象 名称`)."""
     head = 0
-    for row in grid:
+    for row in slots:
         cells = [c for c in row if c is not None]
         if cells and all(c.tag == "th" and c.get("scope") in ("col", "colgroup", None) for c in cells):
             head += 1
         else:
             break
-    if head == len(grid):
+    if head == len(slots):
         head = 0
-    width = max((len(r) for r in grid), default=0)
+    width = max((len(r) for r in slots), default=0)
     labels = []
     for col in range(width):
         parts: list[str] = []
-        for row in grid[:head]:
+        for row in slots[:head]:
             cell = row[col] if col < len(row) else None
             text = _text(cell) if cell is not None else ""
             if text and text not in parts:
@@ -130,10 +88,10 @@ def label_table(table: lxml_html.HtmlElement) -> None:
     """Each data cell carries its column's name (`data-label`, shown before the value when the table is laid out
     as cards); numbers are kept on one line; a table of three or more columns with column headers becomes
     `cards`."""
-    grid = table_grid(table)
-    head, labels = column_labels(grid)
+    slots = grid(table)
+    head, labels = column_labels(slots)
     done: set[lxml_html.HtmlElement] = set()
-    for r, row in enumerate(grid):
+    for r, row in enumerate(slots):
         for col, cell in enumerate(row):
             if cell is None or cell in done:
                 continue
@@ -221,10 +179,10 @@ def _table_as_rows(table: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
         p = lxml_html.Element("p")
         p.text = _text(caption)
         out.append(p)
-    grid = table_grid(table)
-    head, headers = column_labels(grid)
+    slots = grid(table)
+    head, headers = column_labels(slots)
     seen: set[lxml_html.HtmlElement] = set()
-    for row in grid[head:]:
+    for row in slots[head:]:
         parts = []
         for i, cell in enumerate(row):
             if cell is None or cell in seen:

@@ -9,7 +9,8 @@ from lxml import html as lxml_html
 
 from tests.transforms.render.test_render import URL, article, render
 from transforms.article import Article, InfoField, Link, ListEntry, Search
-from transforms.render.layout import column_labels, label_table, table_grid
+from transforms.render.layout import column_labels, label_table
+from transforms.tablegrid import grid as table_grid
 
 TWO_LEVEL = ("<table><tr><th rowspan='2' scope='col'>序号</th><th colspan='2' scope='colgroup'>中标供应商</th>"
              "<th rowspan='2' scope='col'>中标金额（元）</th></tr><tr><th scope='col'>名称</th><th scope='col'>地址</th></tr>"
