@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.browser.conftest import axe_violations, describe
+from tests.browser.conftest import axe_violations, describe, set_settings
 from tests.browser.test_axe import check_themes
 
 pytestmark = pytest.mark.browser
@@ -80,6 +80,19 @@ def test_table_stays_a_table_on_a_wide_screen(page: Any, site: str) -> None:
     page.goto(upstream_path(site, WIDE_TABLES[0], "read"))
     assert page.evaluate("getComputedStyle(document.querySelector('main table.cards td')).display") == "table-cell"
     assert page.locator("main table th[scope='col']").count() == 7
+
+
+def test_a_large_font_step_on_a_wide_screen_lays_tables_out_as_cards(page: Any, context: Any, proxy_url: str,
+                                                                    site: str) -> None:
+    """Cards follow the text column's width in characters (as the toolbar's one row does), not the window's:
+    无障碍 at the largest font step, dark theme, on a 1280 px window."""
+    set_settings(context, proxy_url, "f5.tdark.l0.sserver.r2")
+    page.goto(upstream_path(site, WIDE_TABLES[0], "a11y"))
+    tables = page.evaluate(CARDS_JS)
+    assert tables and all(t["headHidden"] for t in tables)
+    cells = [cell for t in tables for cell in t["cells"] if cell["text"]]
+    assert cells and all(c["display"] == "block" and c["label"] == f'"{c["header"]}："' for c in cells), cells[:3]
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
 
 
 @pytest.mark.parametrize("name", DIV_ARTICLES)
