@@ -4,11 +4,14 @@ site's own name."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from lxml import html as lxml_html
 
 from tests.transforms.render.test_render import URL, article, render
 from transforms.article import Article, InfoField, Link, ListEntry, Search
+from transforms.context import Settings
 from transforms.render.layout import column_labels, label_table
 from transforms.tablegrid import grid as table_grid
 
@@ -104,3 +107,38 @@ def test_document_header_is_a_definition_list_on_the_page() -> None:
     art = article(content_html=body, info=[InfoField("索引号", "002482870/2023-00123"), InfoField("文号", "某发〔2023〕1号")])
     doc = render("elder", art)
     assert doc.xpath("//main//dl[@class='doc-info']/dt[text()='文号']")
+
+
+def _search_page() -> Article:
+    return article(page_type="search", extraction="search", title="搜索结果", content_html="", prev=None, next=None,
+                   search=Search("营商环境", 1235), entries=[ListEntry("临江省优化营商环境条例", "/elder/x", "2022-11-30")],
+                   next_page=Link("下一页", "/elder/p2"))
+
+
+def test_search_page_in_traditional_characters_with_pinyin() -> None:
+    """The reading aids reach what issue 12 shows: the query (the UI string around it too), the entries, the pager."""
+    doc = render("elder", _search_page(), settings=Settings(script="hant-tw", pinyin=True))
+    info = doc.xpath("//p[@class='search-info']")[0]
+    assert info.text_content() == "搜索“營商環境”，共找到 1,235 條結果"  # ruby adds no text: its rt is empty
+    assert [rt.get("data-py") for rt in info.xpath(".//rt")] == ["yíng", "shāng", "huán", "jìng"]  # the query only
+    entry = doc.xpath("//ul[@class='entries']/li/a")[0]
+    assert entry.text_content() == "臨江省優化營商環境條例" and entry.xpath(".//rt")
+    assert doc.xpath("string(//nav[@class='pager']//a[@rel='next'])") == "下一頁"
+
+
+def test_search_query_is_escaped_with_and_without_pinyin() -> None:
+    for pinyin in (False, True):
+        art = dataclasses.replace(_search_page(), search=Search("<b>营商</b>", None))
+        doc = render("read", art, settings=Settings(pinyin=pinyin))
+        info = doc.xpath("//p[@class='search-info']")[0]
+        assert info.text_content() == "搜索“<b>营商</b>”的结果" and not info.xpath(".//b")
+
+
+@pytest.mark.parametrize("mode", ["elder", "text"])
+def test_document_header_with_the_reading_aids(mode: str) -> None:
+    body = '<div><dl class="doc-info"><dt>发文机关</dt><dd>临江省人民政府办公厅</dd></dl><p>正文。</p></div>'
+    art = article(content_html=body, info=[InfoField("发文机关", "临江省人民政府办公厅")], doc_number="临政办发〔2023〕21号")
+    doc = render(mode, art, settings=Settings(script="hant-hk", pinyin=True))
+    dl = doc.xpath("//main//dl[@class='doc-info']")[0]
+    assert dl.xpath("string(dt)") == "發文機關" and dl.xpath("string(dd)") == "臨江省人民政府辦公廳"
+    assert dl.xpath("dd//rt")
