@@ -142,3 +142,20 @@ def test_document_header_with_the_reading_aids(mode: str) -> None:
     dl = doc.xpath("//main//dl[@class='doc-info']")[0]
     assert dl.xpath("string(dt)") == "發文機關" and dl.xpath("string(dd)") == "臨江省人民政府辦公廳"
     assert dl.xpath("dd//rt")
+
+
+def test_on_a_sites_origin_the_script_only_page_and_the_fallback_note_lead_to_the_live_page() -> None:
+    """Through the forward door (our files under own_base, orig is the live page with our toolbar) the script-only
+    page's big link and the fallback note's link go to the site's own page, where its scripts run."""
+    from proxy.forward.links import FORWARD_LINKS, OWN_BASE
+
+    links = FORWARD_LINKS["elder"]
+    ctx = dict(proxy_url=links.proxy_url, own_base=OWN_BASE, original_url=links.original_url(URL))
+    js_only = Article(url=URL, title="某省政务服务网", extraction="js_only", page_type="js_only", content_html="<div></div>")
+    doc = render("elder", js_only, **ctx)
+    assert doc.xpath("//main//a[contains(@class, 'big-link')]/@href") == [f"{URL}?a11y-mode=overlay"]
+    assert not doc.xpath("//*[@class='listen']")
+    doc = render("elder", article(extraction="fallback", page_type="other"), **ctx)
+    assert doc.xpath("//main//p[@class='note']//a/@href") == [f"{URL}?a11y-mode=overlay"]
+    assert doc.xpath("//link[@rel='stylesheet']/@href")[0].startswith(OWN_BASE + "/static/")
+
