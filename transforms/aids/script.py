@@ -98,8 +98,9 @@ def convert_article(article: Article, script: str) -> Article:
                                lang=lang_tag(article.lang, script))
 
 
-_UNTOUCHED = frozenset({"url", "src", "published", "lang", "page_type", "extraction", "type", "date",
-                        "content_html"})
+# addresses, ISO dates, codes and the extraction's own notes (method) stay as they are
+_UNTOUCHED = frozenset({"url", "src", "published", "meta_published", "issued", "lang", "page_type", "extraction",
+                        "method", "type", "date", "content_html"})
 
 
 def _convert_value(original: object, fn: Callable[[str], str]) -> object:

@@ -18,7 +18,9 @@ ATTACHMENT_TYPES = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "zip", "rar", "o
 _EXT_IN_TEXT = re.compile(r"\.(" + "|".join(ATTACHMENT_TYPES) + r")\s*$", re.I)
 _EXT_IN_URL = re.compile(r"\.(?:" + "|".join(ATTACHMENT_TYPES) + ")", re.I)
 _CRUMB_LABEL = re.compile(r"^\s*(当前位置|您的位置|你的位置|您现在的位置|你现在的位置|所在位置|当前页面|位置)\s*[:：]")
-_PREV_NEXT = re.compile(r"^\s*[【\[]?\s*(上一篇|下一篇|上一条|下一条|上篇|下篇|上一页|下一页|Previous|Next)\s*[】\]]?\s*[:：]?\s*", re.I)
+_PREV_NEXT = re.compile(r"^\s*[【\[]?\s*(上一篇|下一篇|上一条|下一条|上篇|下篇|Previous|Next)\s*[】\]]?\s*[:：]?\s*", re.I)
+# A list's or search page's pager: the link that is the label itself (下一页 is no next article).
+_PAGE_LINK = re.compile(r"^[<>《》«»‹›\s]*(上一页|上页|前一页|下一页|下页|后一页|Previous page|Next page|Prev|Next)[<>《》«»‹›\s]*$", re.I)
 _NONE = re.compile(r"^(没有了|无|暂无|没有|none)?[!！。.]?$", re.I)
 _ATTACHMENT_LABEL = re.compile(r"附件|相关下载|附件下载|文件下载|Attachment", re.I)
 _ICP = re.compile(r"[\u4e00-\u9fff]ICP备\s*\d+号(?:-\d+)?|ICP\s*证\s*[\u4e00-\u9fff]?\d+号?")
@@ -156,6 +158,20 @@ def prev_next(tree: lxml_html.HtmlElement, texts: BodyText | None = None
             found[key] = link
             holders.append(el)
     return found.get("prev"), found.get("next"), holders
+
+
+def pager(tree: lxml_html.HtmlElement) -> tuple[Link | None, Link | None]:
+    """(上一页, 下一页) links of a list or search page; a label without a link (the first page) is None."""
+    found: dict[str, Link] = {}
+    for a in tree.iter("a"):
+        text = squash(a.text_content())
+        m = _PAGE_LINK.match(text) if len(text) <= 12 else None
+        href = (a.get("href") or "").strip()
+        if not m or not href or href.lower().startswith(("javascript:", "#")):
+            continue
+        key = "prev" if m.group(1).startswith(("上", "前")) or m.group(1).lower().startswith("prev") else "next"
+        found.setdefault(key, Link(title=m.group(1), url=href))
+    return found.get("prev"), found.get("next")
 
 
 def _joined_labels(parts: list[str]) -> list[str]:

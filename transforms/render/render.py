@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import jinja2
 from lxml import html as lxml_html
@@ -126,9 +126,11 @@ def page_vars(ctx: Context, article: Article | None) -> dict[str, object]:
     }
     variables.update(toolbar_vars(ctx))
     if article is not None:
+        variables["site_name"] = article.site or urlsplit(article.url or ctx.url).hostname or t["title_home"]
+        variables["orig_url"] = ctx.proxy_url(ctx.url, "orig") if ctx.url and "orig" in MODES else ctx.url
         content, toc = prepare_content(article.content_html, text_length=len(article.text),
-                                       table_label=t["table"], image_word=t["image"], text_mode=ctx.mode == "text",
-                                       pinyin=s.pinyin)
+                                       table_label=t["table"], image_word=t["image"], chart_word=t["chart"],
+                                       text_mode=ctx.mode == "text", pinyin=s.pinyin)
         variables["content"] = content
         variables["toc"] = toc
     return variables

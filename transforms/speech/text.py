@@ -15,6 +15,7 @@ from typing import Any
 
 from lxml import html as lxml_html
 
+from .. import tablegrid
 from ..article import Article
 from .normalise import normalise
 from .split import split_sentences
@@ -235,48 +236,25 @@ def _figure(fig: lxml_html.HtmlElement, out: list[str], labels: dict[str, str]) 
 
 
 def _grid(table: lxml_html.HtmlElement) -> tuple[list[list[str]], list[bool]]:
-    """Cell texts laid on a grid (colspan and rowspan repeated), and whether each row is a header row."""
-    rows = [tr for tr in table.iter("tr") if not _inside(tr, ("table",), table)]
+    """Cell texts laid on the table's grid (a merged cell's text in every slot it covers, "" where no cell is),
+    and whether each row is a header row."""
+    texts: dict[lxml_html.HtmlElement, str] = {}
+
+    def text(cell: lxml_html.HtmlElement | None) -> str:
+        if cell is None:
+            return ""
+        if cell not in texts:
+            texts[cell] = _clean(_inline_text(cell))
+        return texts[cell]
+
     grid: list[list[str]] = []
     header: list[bool] = []
-    carry: dict[int, tuple[str, int]] = {}  # column -> (text, rows still to fill)
-    for tr in rows:
-        row: list[str] = []
-        cells = [c for c in tr if c.tag in ("td", "th")]
-        col = 0
-        for cell in cells:
-            while col in carry:
-                text, left = carry[col]
-                row.append(text)
-                carry[col] = (text, left - 1)
-                if left - 1 == 0:
-                    del carry[col]
-                col += 1
-            text = _clean(_inline_text(cell))
-            span = min(_int(cell.get("colspan")), 50)
-            down = min(_int(cell.get("rowspan")), 500)
-            for _ in range(span):
-                if down > 1:
-                    carry[col] = (text, down - 1)
-                row.append(text)
-                col += 1
-        while col in carry:
-            text, left = carry.pop(col)
-            row.append(text)
-            if left > 1:
-                carry[col] = (text, left - 1)
-            col += 1
+    for tr, slots in zip(tablegrid.rows(table), tablegrid.grid(table), strict=True):
+        grid.append([text(cell) for cell in slots])
+        own = tablegrid.cells(tr)
         in_head = tr.getparent() is not None and tr.getparent().tag == "thead"
-        grid.append(row)
-        header.append(in_head or (bool(cells) and all(c.tag == "th" for c in cells)))
+        header.append(in_head or (bool(own) and all(c.tag == "th" for c in own)))
     return grid, header
-
-
-def _int(value: str | None) -> int:
-    try:
-        return max(1, int(value or 1))
-    except ValueError:
-        return 1
 
 
 def _join_header(upper: str, lower: str) -> str:

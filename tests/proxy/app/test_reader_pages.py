@@ -104,3 +104,32 @@ async def test_sentences_in_the_readers_script(proxy_url: str) -> None:
     assert a["sentences"][0]["text"] == "示例省科技厅召开2026年科技成果转化工作推进会"
     assert b["sentences"][0]["text"] == "示例省科技廳召開2026年科技成果轉化工作推進會"
     assert [s["audio"] for s in a["sentences"]] == [s["audio"] for s in b["sentences"]]  # the same audio
+
+
+async def test_api_carries_issue_12_fields_in_the_asked_script(proxy_url: str, site: str) -> None:
+    """The 信息公开 header, 文号 and the search query in `/api/article`, converted like the rest; dates and the
+    extraction's method as they were."""
+    url = quote(f"{site}/govset/xxgk-01-table4-head", safe="")
+    _, _, plain = await get(f"{proxy_url}/api/article?url={url}")
+    _, _, body = await get(f"{proxy_url}/api/article?url={url}&script=hant-tw")
+    before, data = json.loads(plain), json.loads(body)
+    assert {"label": "发文机关", "value": "临江省人民政府办公厅"} in before["info"]
+    assert {"label": "發文機關", "value": "臨江省人民政府辦公廳"} in data["info"]
+    assert before["doc_number"] == "临政办发〔2023〕21号" and data["doc_number"] == "臨政辦發〔2023〕21號"
+    assert (data["issued"], data["method"], data["confidence"]) == (before["issued"], before["method"],
+                                                                   before["confidence"])
+    search = quote(f"{site}/govset/srch-01-jsearch", safe="")
+    _, _, plain = await get(f"{proxy_url}/api/article?url={search}")
+    _, _, body = await get(f"{proxy_url}/api/article?url={search}&script=hant-hk")
+    before, data = json.loads(plain), json.loads(body)
+    assert data["page_type"] == "search" and data["search"] == {"query": "營商環境", "count": 1235}
+    assert data["next_page"] == {"title": "下一頁", "url": before["next_page"]["url"]}
+
+
+async def test_text_mode_shows_the_document_header_with_the_aids(proxy_url: str, site: str) -> None:
+    _, _, body = await get(f"{proxy_url}/text/{site}/govset/xxgk-01-table4-head",
+                           cookie="f0.tdefault.l0.sserver.r2.chant-tw.p1")
+    doc = page(body)
+    dl = doc.xpath("//main//dl[@class='doc-info']")[0]
+    assert "發文機關" in dl.xpath("string(.)") and dl.xpath(".//rt")
+    assert "臨政辦發〔2023〕21號" in doc.xpath("string(//main)")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from lxml import html as lxml_html
 
 from transforms.aids.script import convert, convert_article, convert_tree, lang_tag
-from transforms.article import Article, Attachment, Link, ListEntry
+from transforms.article import Article, Attachment, InfoField, Link, LinkGroup, ListEntry, Search
 
 
 def test_region_forms_differ_and_words_stay() -> None:
@@ -49,3 +49,21 @@ def test_tree_skips_scripts_and_converts_readable_attributes() -> None:
     assert root.xpath("//input[@type='submit']/@value") == ["發送"]
     assert root.xpath("//input[@name='q']/@value") == ["发"]  # what a reader typed is theirs
     assert root.xpath("//p/@aria-label") == ["說明"] and root.findtext("p") == "頭髮"
+
+
+def test_issue_12_fields_converted_dates_and_notes_kept() -> None:
+    """What issue 12 added to the Article: the 信息公开 header, 文号, the search query and the pager's links are
+    read, so converted; the dates and the extraction's own note (method) are not."""
+    art = Article(url="https://x.gov.cn/发/1.html", title="搜索结果", published="2023-05-26", meta_published="2023-05-27",
+                  issued="2023-05-20", doc_number="临政办发〔2023〕21号", method="cms:#发文", confidence=0.8,
+                  info=[InfoField("发文机关", "临江省人民政府办公厅")], search=Search("营商环境", 1235),
+                  prev_page=Link("上一页", "/elder/https://x.gov.cn/发?p=1"),
+                  next_page=Link("下一页", "/elder/https://x.gov.cn/发?p=3"),
+                  groups=[LinkGroup("政务公开", [], 3)])
+    out = convert_article(art, "hant-tw")
+    assert out.info == [InfoField("發文機關", "臨江省人民政府辦公廳")] and out.doc_number == "臨政辦發〔2023〕21號"
+    assert out.search == Search("營商環境", 1235)
+    assert out.prev_page == Link("上一頁", art.prev_page.url) and out.next_page == Link("下一頁", art.next_page.url)
+    assert out.groups == [LinkGroup("政務公開", [], 3)]
+    assert (out.published, out.meta_published, out.issued) == ("2023-05-26", "2023-05-27", "2023-05-20")
+    assert (out.method, out.confidence, out.url) == ("cms:#发文", 0.8, art.url)

@@ -31,7 +31,8 @@ def article(**kw: object) -> Article:
 
 
 def render(mode: str, art: Article | None = None, **ctx_kw: object) -> lxml_html.HtmlElement:
-    ctx = Context(url=URL, mode=mode, proxy_url=lambda u, m: f"/{m}/{u}", **ctx_kw)  # type: ignore[arg-type]
+    ctx_kw = {"proxy_url": lambda u, m: f"/{m}/{u}", **ctx_kw}  # the prefix door's links unless told otherwise
+    ctx = Context(url=URL, mode=mode, **ctx_kw)  # type: ignore[arg-type]
     page = Page(tree=parse_document("<html><body><p>x</p></body></html>"), article=art or article())
     out = get(f"render_{mode}")(page, ctx).output
     assert out is not None
