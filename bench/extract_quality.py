@@ -1,12 +1,18 @@
-"""Extraction quality on a folder of labelled pages: ours vs plain readability-lxml (and trafilatura).
+"""Extraction quality: ours against plain readability-lxml, per page kind on the labelled government set and on
+general Chinese news pages.
 
-    .venv/bin/python bench/extract_quality.py [FOLDER] [--repeat N]
+    .venv/bin/python bench/extract_quality.py [FOLDER ...] [--split dev|holdout|all] [--per-page] [--repeat N]
 
-FOLDER holds NAME.html (raw bytes, original encoding) + NAME.json ({"url", "title", "date", "text"}); it
-defaults to ../shared/corpus next to the repository. Metric as in shared/tools/score_extraction.py:
-bag-of-bigram F1 over CJK characters and Latin words (NFKC, lower case, punctuation and spaces dropped);
-titles compared without spaces or punctuation; dates as YYYY-MM-DD. Times are per page, extraction only
-(for us: parse + extract; for readability: Document(html).summary(), which parses too); decoding excluded.
+Without FOLDER: tests/fixtures/govset (per kind, the dev and the hold-out split apart) and ../shared/corpus next to
+the repository (skipped when absent). A folder holds NAME.html (raw bytes, original encoding) + NAME.json
+({"url", "title", "date", "text", ...}; govset adds "kind", "split", "site", "page_type"). Every extractor gets the
+page as the proxy decodes it (proxy.upstream.decode).
+
+Metrics (as in shared/tools/score_extraction.py): text F1 on bags of bigrams over CJK characters and Latin words
+(NFKC, lower case, punctuation and spaces dropped); "wrong" counts pages with text F1 < 0.5; title exact (without
+spaces, punctuation and symbols); date = the first YYYY-MM-DD of the prediction; site name exact like titles; page
+type exact (readability-lxml has no date, site or page type: shown as -). Times are extraction only (for us: parse +
+extract; for readability: Document(html).summary(), which parses too).
 
 Cross-check: PYTHONPATH=. .venv/bin/python ../shared/tools/score_extraction.py ../shared/corpus \
     --callable bench.extract_quality:run_ours
@@ -25,35 +31,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-DEFAULT_FOLDER = ROOT.parent / "shared" / "corpus"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from proxy.upstream.decode import decode  # noqa: E402 - after the path set-up above
+
+GOVSET = ROOT / "tests" / "fixtures" / "govset"
+SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
+KINDS = ("article", "short_article", "notice", "xxgk", "penalty", "procurement", "statistics", "list", "search", "home",
+         "js_shell")
 Result = dict[str, str]
-
-# ------------------------------------------------------------------------------------------ decoding
-_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([\w:.-]+)", re.I)
-_GB = {"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936", "euc-cn", "gb18030"}
-
-
-def decode(raw: bytes) -> str:
-    """As the proxy does: BOM, declared charset (GB2312/GBK read as GB18030), then detection."""
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8", "replace")
-    m = _CHARSET.search(raw[:8192])
-    if m:
-        declared = m.group(1).decode("ascii", "ignore").lower()
-        declared = "gb18030" if declared in _GB else declared
-        try:
-            return raw.decode(declared)
-        except (LookupError, UnicodeDecodeError):
-            pass
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(raw).best()
-        encoding = (best.encoding if best else "gb18030").lower()
-        return raw.decode("gb18030" if encoding in _GB else encoding, "replace")
+WRONG_BODY = 0.5  # text F1 below this: the reader got some other text
 
 
 # ------------------------------------------------------------------------------------------- metrics
@@ -86,14 +74,55 @@ def norm_date(s: str | None) -> str | None:
     return f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}" if m else None
 
 
+def squash(s: str | None) -> str:
+    """How must_contain / must_not_contain are matched: NFKC, no whitespace at all."""
+    return "".join(unicodedata.normalize("NFKC", s or "").split())
+
+
+PAGE_TYPES = {"js_shell": "js_only"}  # the set's label -> our Article.page_type
+
+
+def expected_page_type(gold: dict) -> str | None:
+    label = gold.get("page_type")
+    return PAGE_TYPES.get(label, label) if label else None
+
+
+def score_row(result: Result, gold: dict) -> dict:
+    """What one page scored: f1, wrong, title, date, site, type (a key only when the label and the extractor
+    both have it)."""
+    row: dict = {}
+    if gold.get("text"):
+        row["f1"] = f1(result.get("text", ""), gold["text"])
+        row["wrong"] = row["f1"] < WRONG_BODY
+    if gold.get("title") and "title" in result:
+        row["title"] = norm_title(result["title"]) == norm_title(gold["title"])
+    if gold.get("date") and "date" in result:
+        row["date"] = norm_date(result["date"]) == gold["date"]
+    if gold.get("site") and "site" in result:
+        row["site"] = norm_title(result["site"]) == norm_title(gold["site"])
+    if gold.get("page_type") and "page_type" in result:
+        row["type"] = result["page_type"] == expected_page_type(gold)
+    text = squash(result.get("text", ""))
+    if gold.get("must_contain") and gold.get("text"):
+        row["missing"] = [s for s in gold["must_contain"] if squash(s) not in text]
+    if gold.get("must_not_contain"):
+        row["leaked"] = [s for s in gold["must_not_contain"] if squash(s) in text]
+    return row
+
+
 # ---------------------------------------------------------------------------------------- extractors
 def ours(html: str, url: str) -> Result:
+    article = extract_ours(html, url)
+    return {"text": article.text, "title": article.title, "date": article.published, "site": article.site,
+            "page_type": article.page_type}
+
+
+def extract_ours(html: str, url: str):  # noqa: ANN201 - the Article (imported late: the bench loads fast)
     from transforms.context import Context
     from transforms.extract.extract import extract
     from transforms.pipeline import prepare
 
-    article = extract(prepare(html, Context(url=url)).tree, url)
-    return {"text": article.text, "title": article.title, "date": article.published}
+    return extract(prepare(html, Context(url=url)).tree, url)
 
 
 def run_ours(raw: bytes, url: str) -> Result:
@@ -108,7 +137,7 @@ def readability_plain(html: str, url: str) -> Result:
     doc = Document(html, url=url)
     summary = doc.summary(html_partial=True)
     text = "\n".join(t.strip() for t in lxml_html.fromstring(summary).itertext()) if summary.strip() else ""
-    return {"text": text, "title": doc.short_title(), "date": ""}
+    return {"text": text, "title": doc.short_title()}
 
 
 def trafilatura_plain(html: str, url: str) -> Result:
@@ -121,95 +150,165 @@ def trafilatura_plain(html: str, url: str) -> Result:
     return {"text": data.get("text") or "", "title": data.get("title") or "", "date": data.get("date") or ""}
 
 
-def extractors() -> dict[str, Callable[[str, str], Result]]:
+def extractors(with_trafilatura: bool) -> dict[str, Callable[[str, str], Result]]:
     found = {"ours": ours, "readability": readability_plain}
-    try:
-        import trafilatura  # noqa: F401
-    except ImportError:
-        return found
-    found["trafilatura"] = trafilatura_plain
+    if with_trafilatura:
+        try:
+            import trafilatura  # noqa: F401
+        except ImportError:
+            return found
+        found["trafilatura"] = trafilatura_plain
     return found
 
 
 # -------------------------------------------------------------------------------------------- runner
-def load(folder: Path) -> list[tuple[str, str, dict]]:
+Page = tuple[str, str, dict]  # name, decoded html, labels
+
+
+def load(folder: Path, split: str = "all") -> list[Page]:
     pages = []
     for meta_path in sorted(folder.glob("*.json")):
         html_path = meta_path.with_suffix(".html")
-        if html_path.exists():
-            pages.append((meta_path.stem, decode(html_path.read_bytes()), json.loads(meta_path.read_text("utf-8"))))
+        if not html_path.exists():
+            continue
+        gold = json.loads(meta_path.read_text("utf-8"))
+        if split != "all" and gold.get("split", "dev") != split:
+            continue
+        pages.append((meta_path.stem, decode(html_path.read_bytes()), gold))
     return pages
 
 
-def score(fn: Callable[[str, str], Result], html: str, gold: dict, repeat: int) -> dict:
-    best, result = float("inf"), {"text": "", "title": "", "date": ""}
+def run(fn: Callable[[str, str], Result], html: str, gold: dict, repeat: int) -> dict:
+    best, result = float("inf"), {}
     for _ in range(repeat):
         start = time.perf_counter()
         try:
             result = fn(html, gold.get("url") or "")
         except Exception as exc:  # noqa: BLE001 - a crash scores zero
-            result = {"text": "", "title": "", "date": "", "error": repr(exc)}
+            result = {"text": "", "title": "", "error": repr(exc)}
         best = min(best, time.perf_counter() - start)
-    row: dict = {"ms": best * 1000}
-    if gold.get("text"):
-        row["f1"] = f1(result["text"], gold["text"])
-    if gold.get("title"):
-        row["title"] = norm_title(result.get("title")) == norm_title(gold["title"])
-    if gold.get("date"):
-        row["date"] = norm_date(result.get("date")) == norm_date(gold["date"])
-    return row
+    return score_row(result, gold) | {"ms": best * 1000}
 
 
 def mean(rows: list[dict], key: str) -> float | None:
-    values = [r[key] for r in rows if key in r]
+    values = [float(r[key]) for r in rows if key in r]
     return sum(values) / len(values) if values else None
 
 
 def fmt(value: float | None, pct: bool = False) -> str:
     if value is None:
-        return "   -  "
-    return f"{100 * value:5.1f}%" if pct else f"{value:6.3f}"
+        return "-"
+    return f"{100 * value:.1f}%" if pct else f"{value:.3f}"
 
 
-def report(pages: list, results: dict[str, list[dict]]) -> None:
-    names = list(results)
-    print(f"{'page':18}" + "".join(f"{n[:11]:>12}" for n in names) + "   (text F1; * title miss, ! date miss)")
-    for i, (name, _, _) in enumerate(pages):
-        cells = []
-        for n in names:
-            r = results[n][i]
-            flag = ("*" if r.get("title") is False else " ") + ("!" if r.get("date") is False else " ")
-            cells.append(f"{fmt(r.get('f1'))}{flag}".rjust(12))
-        print(f"{name:18}" + "".join(cells))
-    print()
-    print(f"{'extractor':14}{'pages':>6}{'text F1':>9}{'title':>8}{'date':>8}{'ms/page':>9}")
-    for n in names:
-        rows = results[n]
-        date = mean(rows, "date") if n != "readability" else None
-        print(f"{n:14}{len(rows):6d}{fmt(mean(rows, 'f1')):>9}{fmt(mean(rows, 'title'), True):>8}"
-              f"{fmt(date, True):>8}{mean(rows, 'ms'):9.1f}")
-    base = mean(results["readability"], "ms")
-    print(f"\ntime ours / readability: {mean(results['ours'], 'ms') / base:.2f}x")
+def count(rows: list[dict], key: str) -> str:
+    scored = [r for r in rows if key in r]
+    return str(sum(len(r[key]) for r in scored)) if scored else "-"
+
+
+def wrong(rows: list[dict]) -> str:
+    scored = [r for r in rows if "wrong" in r]
+    return str(sum(r["wrong"] for r in scored)) if scored else "-"
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
+    line = lambda cells: "  ".join(str(c).rjust(w) if i else str(c).ljust(w)  # noqa: E731
+                                   for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
+    return "\n".join([line(headers), *(line(r) for r in rows)])
+
+
+def kind_table(pages: list[Page], results: dict[str, list[dict]]) -> str:
+    """One row per kind and one for all: ours and readability-lxml side by side."""
+    ours_rows, base_rows = results["ours"], results["readability"]
+    out = []
+    for kind in (*KINDS, "ALL"):
+        idx = [i for i, (_, _, g) in enumerate(pages) if kind == "ALL" or g.get("kind") == kind]
+        if not idx:
+            continue
+        o, b = [ours_rows[i] for i in idx], [base_rows[i] for i in idx]
+        out.append([kind, str(len(idx)), fmt(mean(o, "f1")), fmt(mean(b, "f1")), wrong(o), wrong(b),
+                    fmt(mean(o, "title"), True), fmt(mean(b, "title"), True), fmt(mean(o, "date"), True),
+                    fmt(mean(o, "site"), True), fmt(mean(o, "type"), True), count(o, "missing"), count(o, "leaked")])
+    return table(["kind", "pages", "F1", "F1 rdb", "wrong", "wrong rdb", "title", "title rdb", "date", "site",
+                  "type", "missing", "leaked"], out)
+
+
+def overall_table(results: dict[str, list[dict]]) -> str:
+    out = []
+    for name, rows in results.items():
+        out.append([name, str(len(rows)), fmt(mean(rows, "f1")), wrong(rows), fmt(mean(rows, "title"), True),
+                    fmt(mean(rows, "date"), True), f"{mean(rows, 'ms') or 0:.1f}"])
+    return table(["extractor", "pages", "text F1", "wrong", "title", "date", "ms/page"], out)
+
+
+def per_page(pages: list[Page], results: dict[str, list[dict]]) -> str:
+    out = []
+    for i, (name, _, gold) in enumerate(pages):
+        r = results["ours"][i]
+        flags = "".join(c for c, k in (("T", "title"), ("D", "date"), ("S", "site"), ("P", "type"))
+                        if r.get(k) is False)
+        flags += f" -{len(r['missing'])}" if r.get("missing") else ""
+        flags += f" +{len(r['leaked'])}" if r.get("leaked") else ""
+        out.append([name, gold.get("split", "-"), fmt(r.get("f1")), fmt(results["readability"][i].get("f1")),
+                    flags or "ok"])
+    return table(["page", "split", "F1", "F1 rdb", "misses (-N: must_contain missing, +N: leaked)"], out)
+
+
+def score_folder(pages: list[Page], repeat: int, trafilatura: bool) -> dict[str, list[dict]]:
+    results = {}
+    for name, fn in extractors(trafilatura).items():
+        fn(pages[0][1], pages[0][2].get("url") or "")  # warm-up: imports and caches are not billed
+        results[name] = [run(fn, html, gold, repeat) for _, html, gold in pages]
+    return results
+
+
+def report_govset(folder: Path, splits: list[str], repeat: int, show_pages: bool) -> None:
+    for split in splits:
+        pages = load(folder, split)
+        if not pages:
+            continue
+        results = score_folder(pages, repeat, trafilatura=False)
+        print(f"\n## {folder.name}, split {split}: {len(pages)} pages (rdb = plain readability-lxml)\n")
+        print(kind_table(pages, results))
+        if show_pages:
+            print()
+            print(per_page(pages, results))
+
+
+def report_corpus(folder: Path, repeat: int, show_pages: bool) -> None:
+    pages = load(folder)
+    if not pages:
+        print(f"\nno NAME.html + NAME.json pairs in {folder} (skipped)")
+        return
+    results = score_folder(pages, repeat, trafilatura=True)
+    print(f"\n## {folder.name}: {len(pages)} general Chinese news pages\n")
+    print(overall_table(results))
+    base = mean(results["readability"], "ms") or 1.0
+    print(f"\ntime ours / readability: {(mean(results['ours'], 'ms') or 0) / base:.2f}x")
+    if show_pages:
+        print()
+        print(per_page(pages, results))
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("folder", nargs="?", default=str(DEFAULT_FOLDER))
-    ap.add_argument("--repeat", type=int, default=3, help="time each page N times, keep the fastest")
+    ap.add_argument("folders", nargs="*", help="labelled folders (default: govset and ../shared/corpus)")
+    ap.add_argument("--split", choices=("dev", "holdout", "all", "both"), default="both",
+                    help="govset pages to score: one split, all together, or both apart (default)")
+    ap.add_argument("--per-page", action="store_true", help="also list every page")
+    ap.add_argument("--repeat", type=int, default=1, help="time each page N times, keep the fastest")
     args = ap.parse_args(argv)
-    folder = Path(args.folder)
-    if not folder.is_dir():
-        print(f"no corpus at {folder}: nothing to score (skipped)")
-        return 0
-    pages = load(folder)
-    if not pages:
-        print(f"no NAME.html + NAME.json pairs in {folder} (skipped)")
-        return 0
-    results = {}
-    for name, fn in extractors().items():
-        fn(pages[0][1], pages[0][2].get("url") or "")  # warm-up: imports and caches are not billed
-        results[name] = [score(fn, html, gold, args.repeat) for _, html, gold in pages]
-    report(pages, results)
+    splits = ["dev", "holdout"] if args.split == "both" else [args.split]
+    folders = [Path(f) for f in args.folders] or [GOVSET, SHARED_CORPUS]
+    for folder in folders:
+        if not folder.is_dir():
+            print(f"\nno corpus at {folder}: nothing to score (skipped)")
+            continue
+        if any(json.loads(p.read_text("utf-8")).get("kind") for p in list(folder.glob("*.json"))[:1]):
+            report_govset(folder, splits, args.repeat, args.per_page)
+        else:
+            report_corpus(folder, args.repeat, args.per_page)
     return 0
 
 

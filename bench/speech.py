@@ -95,6 +95,7 @@ async def first_segment(cfg: config.Config) -> tuple[float, float, float]:
     """(first segment of a new article, the same segment again from cache, whole article) in seconds."""
     cfg.transform.workers = 1
     cfg.cache.audio_dir = tempfile.mkdtemp(prefix="a11y-bench-audio-")  # nothing read aloud before
+    cfg.forward.enabled = False  # the browser proxy plays no part in speech
     client = TestClient(TestServer(create_app(cfg)))
     await client.start_server()
     try:

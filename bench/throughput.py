@@ -207,6 +207,7 @@ def write_config(path: Path, up_port: int, cache_mb: int, render_workers: int, l
         "cache": {"max_bytes": cache_mb * 1024 * 1024, **cache},
         "transform": {"workers": render_workers},
         "speech": {"enabled": False},
+        "forward": {"enabled": False},  # the prefix door is measured; several instances run side by side
     }))
 
 

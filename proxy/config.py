@@ -7,6 +7,7 @@ refused with one line that names the key.
 from __future__ import annotations
 
 import dataclasses
+import ipaddress
 import os
 import types
 import typing
@@ -113,6 +114,20 @@ class SampleConfig:
     enabled: bool = True
 
 
+FORWARD_MODES = ("overlay", "elder", "a11y", "read", "text")
+
+
+@dataclass
+class ForwardConfig:
+    enabled: bool = True
+    host: str = "127.0.0.1"
+    port: int = 8081
+    allowed_clients: list[str] = field(default_factory=lambda: [
+        "127.0.0.0/8", "::1/128", "10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"])
+    data_dir: str = "~/.local/share/a11y-proxy"
+    default_mode: str = "overlay"
+
+
 DEFAULT_MODES: dict[str, list[str]] = {
     "read": ["extract", "sanitize", "rewrite_links", "render_read"],
     "elder": ["extract", "sanitize", "rewrite_links", "render_elder"],
@@ -131,6 +146,7 @@ class Config:
     transform: TransformConfig = field(default_factory=TransformConfig)
     speech: SpeechConfig = field(default_factory=SpeechConfig)
     sample: SampleConfig = field(default_factory=SampleConfig)
+    forward: ForwardConfig = field(default_factory=ForwardConfig)
     modes: dict[str, list[str]] = field(default_factory=lambda: {k: list(v) for k, v in DEFAULT_MODES.items()})
 
 
@@ -206,6 +222,14 @@ def _validate(cfg: Config) -> None:
     need(0 < cfg.speech.max_chars <= 1_000_000, f"speech.max_chars must be 1..1000000, not {cfg.speech.max_chars}")
     need(cfg.speech.loudness_lufs is None or -40 <= cfg.speech.loudness_lufs <= -5,
          f"speech.loudness_lufs must be -40..-5 or null, not {cfg.speech.loudness_lufs}")
+    need(0 < cfg.forward.port < 65536, "forward.port must be 1..65535")
+    need(cfg.forward.default_mode in FORWARD_MODES, f"forward.default_mode must be one of {', '.join(FORWARD_MODES)}")
+    need(bool(cfg.forward.data_dir.strip()), "forward.data_dir must name a directory")
+    for i, net in enumerate(cfg.forward.allowed_clients):
+        try:
+            ipaddress.ip_network(net, strict=False)
+        except ValueError:
+            need(False, f"forward.allowed_clients[{i}]: {net!r} is not an address or network")
     for mode in ("read", "elder", "a11y", "text", "orig", "api"):
         need(mode in cfg.modes, f"modes.{mode} is missing")
     from transforms.pipeline import TRANSFORMS  # the pipeline registers every transform

@@ -7,10 +7,12 @@ class ProxyError(Exception):
     status = 500
     log_reason = "error"
 
-    def __init__(self, zh: str, en: str, *, status: int | None = None, reason: str | None = None) -> None:
+    def __init__(self, zh: str, en: str, *, status: int | None = None, reason: str | None = None,
+                 upstream_status: int | None = None) -> None:
         super().__init__(en)
         self.zh = zh
         self.en = en
+        self.upstream_status = upstream_status  # what the original site answered, when it did (error pages say so)
         if status is not None:
             self.status = status
         self.log_reason = reason or en

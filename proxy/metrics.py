@@ -18,6 +18,8 @@ class Metrics:
         self.bytes_out = Counter("a11y_response_bytes_total", "Bytes sent to clients", registry=self.registry)
         self.upstream_bytes = Counter("a11y_upstream_bytes_total", "Bytes read from upstream",
                                       registry=self.registry)
+        self.forward = Counter("a11y_forward_total", "Forward-proxy (browser proxy) outcomes", ["kind"],
+                               registry=self.registry)
         self.in_flight = Gauge("a11y_upstream_in_flight", "Upstream fetches in flight", registry=self.registry)
 
         self._request_children: dict[tuple[str, int], Counter] = {}

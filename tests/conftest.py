@@ -37,6 +37,7 @@ def test_config(upstream_port: int, **overrides: object) -> config_mod.Config:
     cfg.server.rate_limit_burst = 100000
     cfg.cache.audio_dir = tempfile.mkdtemp(prefix="a11y-audio-test-")  # each server's audio starts unmade
     atexit.register(shutil.rmtree, cfg.cache.audio_dir, True)
+    cfg.forward.enabled = False  # one per process (mitmproxy), on a port of its own: tests/proxy/forward turn it on
     for dotted, value in overrides.items():
         section, key = dotted.split("__")
         setattr(getattr(cfg, section), key, value)
@@ -83,6 +84,18 @@ def proxy_server(upstream: ThreadServer) -> Iterator[ThreadServer]:
 @pytest.fixture(scope="session")
 def proxy_url(proxy_server: ThreadServer) -> str:
     return proxy_server.url
+
+
+@pytest.fixture(scope="session")
+def forward_env() -> Iterator:
+    """The proxy with its forward door on, and the fake www.example.gov.cn over HTTPS and HTTP (one per session:
+    mitmproxy allows one door per process)."""
+    pytest.importorskip("mitmproxy", reason="the forward extra is not installed (scripts/bootstrap --test does)")
+    from tests.support.forward_env import start_forward_env, stop_forward_env
+
+    env = start_forward_env()
+    yield env
+    stop_forward_env(env)
 
 
 # helpers, not tests (test modules import them by name)

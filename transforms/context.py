@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 MODES = ("read", "elder", "a11y", "text", "orig")
 THEMES = ("default", "dark", "blue", "chocolate", "yellow")
 FONT_STEPS = (100, 125, 150, 175, 200, 250)
+SCRIPTS = ("hans", "hant-tw", "hant-hk")  # 简体 as written; 繁體 with 台灣 or 香港 character forms
+SCRIPT_ALIASES = {"hant": "hant-tw", "tw": "hant-tw", "hk": "hant-hk"}
+
+
+def script_of(value: str | None) -> str:
+    """A script name as readers and callers write it (`hant`, `tw`, `hant-hk` ...), or "hans"."""
+    value = (value or "").strip().lower()
+    value = SCRIPT_ALIASES.get(value, value)
+    return value if value in SCRIPTS else "hans"
+
+
+# the settings form's field names (templates/settings.html), by their letter in Settings' text form
+FORM_FIELDS = (("f", "font"), ("t", "theme"), ("l", "spacing"), ("s", "speech"), ("r", "rate"), ("c", "script"),
+               ("p", "pinyin"))
 
 
 @dataclass(frozen=True)
@@ -16,16 +30,25 @@ class Settings:
     """Reader settings that change the rendered output (so they are part of the cache key).
 
     One text form, `f2.tdark.l1.sserver.r2`, serves as the settings cookie (the toolbar writes the same) and
-    in the cache key of a rendered page: `encode()` makes it, `decode()` reads it back."""
+    in the cache key of a rendered page: `encode()` makes it, `decode()` reads it back. The reading aids
+    follow only when they are on (`.chant-tw`, `.p1`), so the form of everyone else's settings is unchanged."""
 
     font_step: int = 0  # index into FONT_STEPS
     theme: str = "default"
     line_spacing: int = 0  # 0 normal, 1 wide, 2 wider
     speech: str = "server"  # "server" or "browser"
     rate: int = 2  # 0..4
+    script: str = "hans"  # one of SCRIPTS (繁體 reading aid)
+    pinyin: bool = False  # ruby pinyin over the article text (拼音 reading aid)
 
     def encode(self) -> str:
-        return f"f{self.font_step}.t{self.theme}.l{self.line_spacing}.s{self.speech}.r{self.rate}"
+        aids = (f".c{self.script}" if self.script != "hans" else "") + (".p1" if self.pinyin else "")
+        return f"f{self.font_step}.t{self.theme}.l{self.line_spacing}.s{self.speech}.r{self.rate}{aids}"
+
+    @classmethod
+    def from_form(cls, fields: Mapping[str, str]) -> Settings:
+        """The 设置 page's submitted fields (every door's settings form), through the same parser as the cookie."""
+        return cls.decode(".".join(f"{key}{fields.get(name, '')}" for key, name in FORM_FIELDS))
 
     @classmethod
     def decode(cls, text: str | None) -> Settings:
@@ -47,6 +70,8 @@ class Settings:
             line_spacing=num("l", 2, 0),
             speech=speech if speech in ("server", "browser") else "server",
             rate=num("r", 4, 2),
+            script=script_of(values.get("c")),
+            pinyin=values.get("p") == "1",
         )
 
 
@@ -76,3 +101,8 @@ class Context:
     # every response (transforms stay pure: the caller makes it)
     nonce: str = ""
     version: str = "0"
+    # where this server's own files and endpoints live on the page's origin: "" for the prefix door (they are at
+    # /static/, /audio …), "/.well-known/a11y-proxy" for the forward door (the page is on the site's origin)
+    own_base: str = ""
+    # the link to "the original page": the page itself for the prefix door, the overlay for the forward door
+    original_url: str = ""

@@ -323,7 +323,7 @@ def rewrite_article_links(page: Page, ctx: Context) -> Page:
     root = _fragment(art.content_html)
     rewrite_tree(root, ctx)
     art.content_html = lxml_html.tostring(root, encoding="unicode")
-    for link in [*art.breadcrumb, art.prev, art.next, *art.attachments,
+    for link in [*art.breadcrumb, art.prev, art.next, art.prev_page, art.next_page, *art.attachments,
                  *art.entries, *[lk for g in art.groups for lk in g.links]]:
         if link is not None:
             link.url = navigate_url(link.url, ctx) or ""

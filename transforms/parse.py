@@ -19,13 +19,15 @@ _PREMATURE_END = re.compile(r"</\s*(?:html|body)\s*>", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 # Characters lxml refuses in text (XML-incompatible); form feed is HTML whitespace, so it becomes a space.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
-_TAG_NAME = re.compile(r"/?\s*([a-zA-Z][a-zA-Z0-9]*)")
-INVISIBLE = frozenset({"script", "style", "template", "noscript", "svg", "math", "title"})
+INVISIBLE = ("script", "style", "template", "noscript", "svg", "math", "title")
 RAW_TEXT = frozenset({"script", "style", "noscript", "title"})  # unclosed, they swallow the rest of the page
-BLOCKS = frozenset({"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article",
-                    "table", "ul", "ol", "dd", "dt"})
-_CLOSERS = {name: re.compile("</" + name, re.I) for name in INVISIBLE}
+_HIDDEN_START = re.compile(r"<!--|<(" + "|".join(INVISIBLE) + r")(?![a-zA-Z0-9])", re.I)
+_CLOSERS = {name: re.compile(r"</" + name + r"[^>]*>", re.I) for name in INVISIBLE}
+_BLOCK_TAG = re.compile(r"<\s*/?\s*(?:p|div|br|li|tr|h[1-6]|section|article|table|ul|ol|dd|dt)(?![a-zA-Z0-9])[^>]*>",
+                        re.I)
+_TAG = re.compile(r"<[^>]*>")
 MAX_ELEMENTS = 200_000
+TAGS_PER_ELEMENT = 4  # start and end tag, with room for comments and stray `<`: more means far too many elements
 MAX_PARAGRAPHS = 5_000
 MAX_FALLBACK_CHARS = 2_000_000
 
@@ -40,6 +42,8 @@ def parse_document(text: str, max_elements: int = MAX_ELEMENTS) -> lxml_html.Htm
     """Never raises on bad markup: an empty or unparseable page becomes an empty document, a too deep or
     too large one a simplified document of its text."""
     text = neutralise(text)
+    if text.count("<") > TAGS_PER_ELEMENT * max_elements:
+        return text_document(text)  # certainly over the bound: not worth a second of parsing to find out
     parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
     if text.strip():
         try:
@@ -79,45 +83,43 @@ def text_document(text: str) -> lxml_html.HtmlElement:
 
 
 def page_text(text: str) -> tuple[str, str]:
-    """(title, visible text with block boundaries as newlines) in one pass over the markup, linear in its
-    length whatever it holds (unclosed tags, scripts or comments end the scan, as they end a browser's)."""
-    out: list[str] = []
+    """(title, visible text with block boundaries as newlines), linear in the markup's length whatever it
+    holds: a Python step per comment or invisible element only (unclosed ones end the scan, as they end a
+    browser's), the ordinary tags by two regular-expression passes."""
+    # An unterminated tag at the end is dropped (as browsers do), so every `<` left has a `>` after it and
+    # no tag pattern below can run to the end of the page and back.
+    tail = text.find("<", text.rfind(">") + 1)
+    if tail >= 0:
+        text = text[:tail]
+    kept: list[str] = []
     title = ""
     unclosed: set[str] = set()
     pos, size = 0, len(text)
     while pos < size:
-        lt = text.find("<", pos)
-        if lt < 0:
-            out.append(text[pos:])
+        m = _HIDDEN_START.search(text, pos)
+        if m is None:
+            kept.append(text[pos:])
             break
-        out.append(text[pos:lt])
-        if text.startswith("<!--", lt):
-            end = text.find("-->", lt + 4)
+        kept.append(text[pos:m.start()])
+        if m.group(0) == "<!--":
+            end = text.find("-->", m.end())
             pos = size if end < 0 else end + 3
             continue
-        gt = text.find(">", lt + 1)
-        if gt < 0:
-            break
-        m = _TAG_NAME.match(text, lt + 1, gt)
-        pos = gt + 1
-        if m is None:
-            continue
         name = m.group(1).lower()
-        closing = text[lt + 1:m.start(1)].startswith("/")
-        if name in BLOCKS:
-            out.append("\n")
-        elif name in INVISIBLE and not closing and not text[gt - 1] == "/":
-            found = None if name in unclosed else _CLOSERS[name].search(text, pos)
-            close = found.start() if found else -1
-            if found is None:
-                unclosed.add(name)  # none further on either: never search the rest again
-            if name == "title" and not title:
-                title = _inline(text[pos:close if close >= 0 else min(size, pos + 1000)])
-            if close >= 0:
-                pos = close
-            elif name in RAW_TEXT:
-                break
-    return title, html_lib.unescape("".join(out))
+        gt = text.find(">", m.end())
+        found = None if name in unclosed else _CLOSERS[name].search(text, gt + 1)
+        if found is None:
+            unclosed.add(name)  # none further on either: never search the rest again
+        if name == "title" and not title:
+            title = _inline(_TAG.sub("", text[gt + 1:found.start() if found else min(size, gt + 1000)]))
+        if found is not None:
+            pos = found.end()
+        elif name in RAW_TEXT:
+            break
+        else:
+            pos = gt + 1  # an element that is only hidden while open: its content counts
+    visible = _TAG.sub("", _BLOCK_TAG.sub("\n", "".join(kept)))
+    return title, html_lib.unescape(visible)
 
 
 def _inline(fragment: str) -> str:

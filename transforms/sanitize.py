@@ -31,6 +31,7 @@ ARTICLE_ATTRIBUTES = {
     "time": {"datetime"},
     "span": {"class"},
     "div": {"class"},
+    "dl": {"class"},  # dl.doc-info: a document's 信息公开 header
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 

@@ -9,21 +9,23 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
 from transforms.context import Settings
-from transforms.render.pages import render_error
+from transforms.render.pages import ErrorPlace, render_error
+from transforms.render.ui_text import preferred_lang
 
 from ..errors import Forbidden, ProxyError, RateLimited
 from ..pages.fairness import client_key
 from ..upstream.client import VIA_TOKEN
 from . import urlscheme
 from .access_log import one_line
-from .keys import ACCESS_LOG, METRICS
+from .keys import ACCESS_LOG, METRICS, SERVICES
 
 METRIC_SECTIONS = frozenset({"read", "elder", "a11y", "text", "orig", "home", "go", "static", "asset", "api",
-                             "audio", "healthz", "metrics", "settings"})
+                             "audio", "healthz", "metrics", "settings", "proxy.pac", "ca", "ca.pem", "ca.cer"})
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 log = logging.getLogger("a11y_proxy")
 
@@ -47,18 +49,7 @@ def page_csp(nonce: str, orig: bool = False) -> str:
 
 def ui_lang(request: web.Request) -> str:
     """English only when the browser prefers it over Chinese."""
-    return _ui_lang(request.headers.get("Accept-Language", ""))
-
-
-@lru_cache(maxsize=1024)  # browsers send a handful of distinct values
-def _ui_lang(accept_language: str) -> str:
-    for part in accept_language[:200].split(","):
-        tag = part.split(";")[0].strip().lower()
-        if tag.startswith("zh"):
-            return "zh"
-        if tag.startswith("en"):
-            return "en"
-    return "zh"
+    return preferred_lang(request.headers.get("Accept-Language", ""))
 
 
 _parse_settings = lru_cache(maxsize=512)(Settings.decode)  # Settings is frozen: shareable
@@ -69,22 +60,56 @@ def settings_of(request: web.Request) -> Settings:
     return _parse_settings(request.cookies.get(urlscheme.SETTINGS_COOKIE))
 
 
-def error_response(status: int, zh: str, en: str, request: web.Request, headers: dict[str, str] | None = None
-                   ) -> web.Response:
+def error_response(status: int, zh: str, en: str, request: web.Request, headers: dict[str, str] | None = None,
+                   upstream_status: int | None = None) -> web.Response:
     wants_json = "application/json" in request.headers.get("Accept", "")
     if request.path.startswith("/api/") or (request.path.startswith("/audio/") and wants_json):
-        return web.json_response({"error": en, "error_zh": zh, "status": status}, status=status, headers=headers)
+        body: dict[str, object] = {"error": en, "error_zh": zh, "status": status}
+        if upstream_status is not None:
+            body["upstream_status"] = upstream_status
+        return web.json_response(body, status=status, headers=headers)
     nonce = new_nonce()
-    body, marker = _error_page(status, zh, en, ui_lang(request), settings_of(request))
+    # a flood of 429s is answered without looking at the address (one cached page per reader's settings)
+    place = error_place(request) if status != 429 else ErrorPlace()
+    body, marker = _error_page(status, zh, en, ui_lang(request), settings_of(request), upstream_status, place)
     return web.Response(body=body.replace(marker, nonce.encode()), status=status, content_type="text/html",
                         charset="utf-8",
                         headers={**html_headers(nonce), "Cache-Control": "no-store", **(headers or {})})
 
 
+MAX_SHOWN_URL = 2000
+
+
+def error_place(request: web.Request) -> ErrorPlace:
+    """The page a failed request asked for (`/<mode>/<url>`, or the home page's `/go?url=&mode=`), so the
+    error page can offer the original and, for a site we open, its home page in the reader's mode."""
+    mode = request.match_info.get("mode") if request.match_info is not None else None
+    if mode:
+        raw = request.raw_path[len(mode) + 2:]
+    elif request.path == "/go":
+        raw, mode = request.query.get("url", ""), request.query.get("mode", "")
+    else:
+        return ErrorPlace()
+    raw = raw[:MAX_SHOWN_URL]
+    try:
+        url = urlscheme.normalise_target(raw)
+    except ProxyError:
+        return ErrorPlace(url=raw, mode=mode)
+    try:
+        host = urlsplit(url).hostname or ""
+    except ValueError:
+        host = ""
+    allowed = bool(host) and request.app[SERVICES].sources.host_allowed(host)
+    return ErrorPlace(url=url, mode=mode, allowed=allowed, retry_href=request.raw_path[:MAX_SHOWN_URL])
+
+
 @lru_cache(maxsize=256)  # a flood of 429s and 503s costs a lookup each, not a template each
-def _error_page(status: int, zh: str, en: str, lang: str, settings: Settings) -> tuple[bytes, bytes]:
+def _error_page(status: int, zh: str, en: str, lang: str, settings: Settings, upstream_status: int | None,
+                place: ErrorPlace) -> tuple[bytes, bytes]:
     marker = secrets.token_urlsafe(24)
-    return render_error(status, zh, en, lang, settings, nonce=marker).encode("utf-8"), marker.encode()
+    page = render_error(status, zh, en, lang, settings, nonce=marker, upstream_status=upstream_status, place=place,
+                        proxy_url=urlscheme.proxied)
+    return page.encode("utf-8"), marker.encode()
 
 
 def section_of(request: web.Request) -> str:
@@ -159,7 +184,7 @@ async def errors(request: web.Request, handler: Handler) -> web.StreamResponse:
     except ProxyError as e:
         request["reason"] = e.log_reason
         headers = {"Retry-After": "5"} if e.status in (429, 503) else None
-        return error_response(e.status, e.zh, e.en, request, headers)
+        return error_response(e.status, e.zh, e.en, request, headers, e.upstream_status)
     except web.HTTPException as e:
         if e.status < 400:
             raise

@@ -2,19 +2,24 @@
 cache (use `cache.backend: redis` so that they share that too).
 
 The typed config object is handed to every worker directly (gunicorn forks after loading this
-application), so workers run exactly the configuration the command line loaded.
+application), so workers run exactly the configuration the command line loaded. The browser proxy's port is
+bound here too, once, in the master, like gunicorn's own: every worker inherits the socket and accepts from it
+(mitmproxy's own listener has no SO_REUSEPORT, and one shared accept queue loses nothing when a worker dies).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import importlib.util
 import logging
 import os
+import socket
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
 from ..config import Config
+from .errors import CLIError
 
 log = logging.getLogger("a11y_proxy")
 
@@ -43,6 +48,7 @@ class ProxyApplication(BaseApplication):
         }
         if "control_socket_disable" in _settings():  # gunicorn >= 24: no shared ~/.gunicorn socket per instance
             self.options["control_socket_disable"] = True
+        self.forward_sock = forward_socket(cfg)
         super().__init__()
 
     def load_config(self) -> None:
@@ -55,9 +61,22 @@ class ProxyApplication(BaseApplication):
         async def factory():  # called in each worker after the fork: its own loop, pool and cache client
             from ..app.server import create_app
 
-            return create_app(cfg)
+            return create_app(cfg, forward_sock=self.forward_sock)
 
         return factory
+
+
+def forward_socket(cfg: Config) -> socket.socket | None:
+    """The browser proxy's listening socket, for every worker to accept from (None: the door is off, or its
+    extra is not installed and each worker says so)."""
+    if not cfg.forward.enabled or importlib.util.find_spec("mitmproxy") is None:
+        return None
+    host, port = cfg.forward.host, cfg.forward.port
+    try:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        return socket.create_server((host, port), family=family, backlog=1024)
+    except OSError as e:
+        raise CLIError(f"the forward proxy cannot listen on {host}:{port}: {e.strerror or e}") from None
 
 
 def _settings() -> set[str]:

@@ -49,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("source", help="URL, local file, or - for standard input")
     e.add_argument("--base-url", help="the page's address, for a file or standard input")
     e.add_argument("--format", default="json", choices=["json", "text", "html"])
+    e.add_argument("--script", default="hans", choices=["hans", "hant", "hant-tw", "hant-hk"],
+                   help="characters: simplified as written, or traditional (繁體, 台灣 or 香港 forms)")
+    e.add_argument("--pinyin", action="store_true", help="add pinyin (ruby in HTML and JSON, a line above in text)")
     e.add_argument("-o", "--output", help="write here instead of standard output")
     add_config_option(e)
 
@@ -98,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
 
 async def _render_or_extract(cfg: config.Config, args: argparse.Namespace) -> int:
     """Outside the server links stay direct (there is no proxy to route them through)."""
+    from transforms.aids.outputs import article_html, article_json, article_text
+    from transforms.context import script_of
     from transforms.pipeline import extract_article, render
 
     from .loading import load_source, offline_context
@@ -108,12 +113,13 @@ async def _render_or_extract(cfg: config.Config, args: argparse.Namespace) -> in
         out = render(text, ctx, cfg.modes[args.mode]).body
     else:
         article = extract_article(text, ctx, cfg.modes["api"])
+        script, pinyin = script_of(args.script), args.pinyin
         if args.format == "json":
-            out = json.dumps(article.to_json(), ensure_ascii=False, indent=2)
+            out = json.dumps(article_json(article, script, pinyin), ensure_ascii=False, indent=2)
         elif args.format == "text":
-            out = (article.title + "\n\n" if article.title else "") + article.text
+            out = article_text(article, script, pinyin)
         else:
-            out = article.content_html
+            out = article_html(article, script, pinyin)
     write_output(out, args.output)
     return 0
 

@@ -138,8 +138,6 @@ async def _podcast(cfg: Config, args: argparse.Namespace, folder: Path, base: st
 
 async def _entries(cfg: Config, fetcher: Fetcher, url: str, limit: int) -> tuple[object, list[ListEntry]]:
     """The list page's Article and its entries, following 下一页 until `limit` entries (each URL once)."""
-    from transforms.paging import next_page
-
     from .loading import article_of, load_document
 
     entries: list[ListEntry] = []
@@ -160,7 +158,7 @@ async def _entries(cfg: Config, fetcher: Fetcher, url: str, limit: int) -> tuple
             if e.url not in seen and len(entries) < limit:
                 seen.add(e.url)
                 entries.append(e)
-        page = next_page(doc.html(), doc.url) if doc.is_html else None
+        page = article.next_page.url if article.next_page is not None else None  # the list's 下一页 (extraction)
     return first, entries
 
 

@@ -8,6 +8,7 @@ import logging
 from aiohttp import web
 
 from ..config import Config
+from ..forward.status import ForwardError
 from .errors import CLIError
 
 log = logging.getLogger("a11y_proxy")
@@ -45,6 +46,8 @@ def serve(cfg: Config, host: str | None, port: int | None, workers: int | None) 
         # run_app calls `print` once the socket is bound: only then is "listening" true
         web.run_app(create_app(cfg), host=host, port=port, access_log=None,
                     print=lambda _: log.info("a11y-proxy listening on http://%s:%d/", host, port))
+    except ForwardError as e:  # the browser proxy's port is taken, or its CA did not load
+        raise CLIError(str(e)) from None
     except OSError as e:  # address in use, no permission for the port, unknown host: one line, not a traceback
         raise CLIError(f"cannot serve on {host}:{port}: {e.strerror or e}") from None
     return 0

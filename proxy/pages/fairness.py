@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import time
 from collections import Counter, OrderedDict, deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -36,14 +37,20 @@ def client_key(address: str | None) -> str:
 
 class FairLimiter:
     """`capacity` slots; one client holds at most `per_client` of them; waiters are served round-robin by
-    client (each client's own requests in order)."""
+    client (each client's own requests in order).
 
-    def __init__(self, capacity: int, per_client: int | None = None) -> None:
+    `reserve` slots are kept for everybody else while another client has been seen in the last
+    `window` seconds: a reader alone may use every slot, but nobody holds them all while others read."""
+
+    def __init__(self, capacity: int, per_client: int | None = None, reserve: int = 0, window: float = 5.0) -> None:
         self.capacity = max(1, capacity)
         self.per_client = max(1, min(per_client or self.capacity, self.capacity))
+        self.reserve = max(0, min(reserve, self.capacity - 1))
+        self.window = window
         self.in_use = 0
         self.held: Counter[str] = Counter()
         self._waiting: OrderedDict[str, deque[asyncio.Future[None]]] = OrderedDict()
+        self._seen: dict[str, float] = {}  # client -> when it last asked (kept for `window` seconds)
 
     @property
     def idle(self) -> bool:
@@ -59,10 +66,26 @@ class FairLimiter:
 
     def try_acquire(self, client: str) -> bool:
         """Take a slot now, or return False (the caller answers 'busy' instead of queueing)."""
-        if self.in_use < self.capacity and self.held[client] < self.per_client and client not in self._waiting:
+        self._note(client)
+        if self.in_use < self.capacity and self.held[client] < self.share(client) and client not in self._waiting:
             self._grant(client)
             return True
         return False
+
+    def share(self, client: str) -> int:
+        """How many slots `client` may hold now."""
+        if self.reserve and any(c != client for c in self._seen):
+            return min(self.per_client, self.capacity - self.reserve)
+        return self.per_client
+
+    def _note(self, client: str) -> None:
+        if not self.reserve:
+            return
+        now = time.monotonic()
+        self._seen[client] = now
+        if len(self._seen) > 1:
+            for c in [c for c, t in self._seen.items() if now - t > self.window and c not in self.held]:
+                del self._seen[c]
 
     async def acquire(self, client: str) -> None:
         if self.try_acquire(client):
@@ -99,7 +122,7 @@ class FairLimiter:
 
     def _wake(self) -> None:
         while self.in_use < self.capacity and self._waiting:
-            client = next((c for c in self._waiting if self.held[c] < self.per_client), None)
+            client = next((c for c in self._waiting if self.held[c] < self.share(c)), None)
             if client is None:
                 return
             queue = self._waiting.pop(client)

@@ -53,8 +53,8 @@ class RenderPool:
         self.timeout = timeout
         self._idle = [_new_worker() for _ in range(self.workers)]
         self._all = set(self._idle)  # idle and busy: what close() must stop
-        # no one client may hold every worker: one stays free for everybody else's next page
-        self._slots = FairLimiter(self.workers, per_client=max(1, self.workers - 1))
+        # while others read, no one client holds every worker: one stays free for everybody else's next page
+        self._slots = FairLimiter(self.workers, reserve=1)
 
     async def warm_up(self) -> None:
         await asyncio.gather(*(self.run(os.getpid) for _ in range(self.workers)))

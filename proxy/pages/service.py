@@ -56,6 +56,8 @@ class LinkPolicy:
     proxy_url: Callable[[str, str], str]  # (absolute url, mode) -> link; module-level functions (they pickle)
     asset_url: Callable[[str], str]
     audio_url: Callable[[str], str]
+    own_base: str = ""  # where our own files and endpoints are on the page's origin (transforms.context)
+    original_url: Callable[[str], str] | None = None  # "the original page"; None: the page's own URL
 
 
 @dataclass
@@ -106,7 +108,8 @@ class PageService:
             audio_available=self.audio_available,
             audio_url=links.audio_url(url) if self.audio_available else "",
             cached_note=note, version=__version__, options={"max_elements": self.cfg.transform.max_elements},
-            nonce=nonce,
+            nonce=nonce, own_base=links.own_base,
+            original_url=links.original_url(url) if links.original_url is not None else "",
         )
 
     async def source(self, url: URL, passthrough: PassThrough, client: str | None = None) -> PageBytes | Any:
@@ -193,7 +196,8 @@ class PageService:
         return None
 
     async def render(self, src: PageBytes, mode: str, settings: Settings, ui_lang: str, links: LinkPolicy,
-                     key: str, client: str = LOCAL) -> View:
+                     key: str | None, client: str = LOCAL) -> View:
+        """`key` None: the page is someone's own (it came with their cookies): rendered, never cached."""
         f = src.fetched
         note = ""
         if src.stale_since:
@@ -210,7 +214,7 @@ class PageService:
         body = rendered.body.encode("utf-8")
         if marker not in rendered.body:
             marker = ""
-        if not note:
+        if not note and key is not None:
             await self.cache.set(key, Entry(body, {"media_type": rendered.media_type, "marker": marker},
                                             ttl=self.cfg.cache.ttl))
         return View(body, rendered.media_type, marker)
@@ -249,9 +253,13 @@ def _fetched_from(entry: Entry) -> Fetched:
 
 
 def _check_status(status: int) -> None:
+    """An upstream error ends the request; its status goes along for the error page. A page the site says is
+    gone (404, 410) is answered with that status (it is not our failure, and no stale copy stands in for it);
+    every other error is a 502 (never relaying a login prompt or the like)."""
     if status >= 400:
         raise UpstreamFailed(f"原网站返回错误（{status}）。", f"The site answered with an error ({status}).",
-                             reason=f"upstream status {status}")
+                             status=status if status in (404, 410) else None,
+                             reason=f"upstream status {status}", upstream_status=status)
     if status not in USABLE:
         raise UpstreamFailed("原网站的响应无效。", "The site's response was not usable.",
                              reason=f"upstream status {status}")

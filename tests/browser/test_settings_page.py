@@ -41,7 +41,8 @@ def test_settings_form_without_javascript_by_keyboard(browser: Any, proxy_url: s
 
 def test_settings_link_from_the_toolbar_comes_back(page: Any) -> None:
     page.goto(f"/elder/{PAGES['article']}")
-    page.locator("#a11y-tb a", has_text="设置").click()
+    page.locator("#a11y-more").click()  # the page's links are in the toolbar's 更多 menu
+    page.locator("#a11y-menu a", has_text="设置").click()
     page.check("#s-theme-yellow")
     page.click("button[type='submit']:not([name])")
     page.wait_for_url(f"**/elder/{PAGES['article']}")

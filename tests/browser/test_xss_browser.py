@@ -29,17 +29,20 @@ def stack() -> Iterator[tuple[ThreadServer, str]]:
 
 
 
-@pytest.mark.parametrize("vector", VECTORS)
-def test_vector_is_inert_in_the_browser(vector: str, stack: tuple[ThreadServer, str], browser) -> None:
-    proxy, evil = stack
-    own = urlsplit(proxy.url).netloc
+def watched(browser, own: str):
+    """A page whose every request is recorded: to our origin (allowed, listed), to anywhere else (aborted,
+    listed as escaped); dialogs are recorded and dismissed."""
     context = browser.new_context(java_script_enabled=True)
     dialogs: list[str] = []
     escaped: list[str] = []
+    ours: list[str] = []
 
     def route(r) -> None:
         url = r.request.url
-        if urlsplit(url).netloc == own or url.startswith(("data:image/", "about:blank")):
+        if urlsplit(url).netloc == own:
+            ours.append(url)
+            r.continue_()
+        elif url.startswith(("data:image/", "about:blank")):
             r.continue_()
         else:
             escaped.append(url)
@@ -48,6 +51,14 @@ def test_vector_is_inert_in_the_browser(vector: str, stack: tuple[ThreadServer, 
     context.route("**/*", route)
     page = context.new_page()
     page.on("dialog", lambda d: (dialogs.append(f"{d.type}: {d.message}"), d.dismiss()))
+    return context, page, dialogs, escaped, ours
+
+
+@pytest.mark.parametrize("vector", VECTORS)
+def test_vector_is_inert_in_the_browser(vector: str, stack: tuple[ThreadServer, str], browser) -> None:
+    proxy, evil = stack
+    own = urlsplit(proxy.url).netloc
+    context, page, dialogs, escaped, _ = watched(browser, own)
     try:
         for mode in MODES:
             response = page.goto(f"{proxy.url}/{mode}/{evil}/xss/{vector}", wait_until="load", timeout=15000)
@@ -71,25 +82,7 @@ def test_gluing_family_is_inert_in_orig_mode(stack: tuple[ThreadServer, str], br
 
     proxy, evil = stack
     own = urlsplit(proxy.url).netloc
-    context = browser.new_context(java_script_enabled=True)
-    dialogs: list[str] = []
-    escaped: list[str] = []
-    ours: list[str] = []
-
-    def route(r) -> None:
-        url = r.request.url
-        if urlsplit(url).netloc == own:
-            ours.append(url)
-            r.continue_()
-        elif url.startswith(("data:image/", "about:blank")):
-            r.continue_()
-        else:
-            escaped.append(url)
-            r.abort()
-
-    context.route("**/*", route)
-    page = context.new_page()
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    context, page, dialogs, escaped, ours = watched(browser, own)
     count = len(gluing_vectors(evil))
     chosen = [n for n in range(count) if n % 3 == 0 or n >= count - 20]  # every shape; the CSS tricks all
     try:

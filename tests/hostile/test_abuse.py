@@ -169,3 +169,25 @@ async def test_passthrough_drops_hop_by_hop_and_sandboxes_active_types(hostile: 
                     assert r.headers["X-Content-Type-Options"] == "nosniff"
     finally:
         proxy.stop()
+
+
+async def test_one_client_cannot_take_every_fetch(hostile: HostileServer) -> None:
+    """A client over its share of fetches waits for its own earlier ones (never 503 while its share is
+    busy); another client's page is fetched at once meanwhile; each client's pages are served in turn."""
+    cfg = hostile_config(hostile.port, upstream__max_concurrent_fetches=8, upstream__max_fetches_per_client=4,
+                         upstream__connections_per_host=8)
+    cfg.server.trusted_proxies = ["127.0.0.1"]  # two clients, named in X-Forwarded-For
+    proxy = start_proxy(cfg)
+    evil = f"http://evil.test.gov.cn:{hostile.port}"
+    greedy, reader = {"X-Forwarded-For": "203.0.113.7"}, {"X-Forwarded-For": "2001:db8:1:2::9"}
+    try:
+        hogs = [asyncio.create_task(fetch(f"{proxy.url}/read/{evil}/sleep?greedy={i}", headers=greedy))
+                for i in range(12)]  # more than all the fetch slots
+        await asyncio.sleep(0.3)  # four fetching, eight waiting behind them
+        start = time.monotonic()
+        status, _, _ = await fetch(f"{proxy.url}/read/{evil}/ok?reader=1", headers=reader)
+        assert status == 200 and time.monotonic() - start < 0.7  # not behind the greedy client's twelve
+        assert not any(h.done() for h in hogs)
+        assert [s for s, _, _ in await asyncio.gather(*hogs)] == [200] * 12  # slower, but all served
+    finally:
+        proxy.stop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import ssl
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -20,9 +21,11 @@ def free_port() -> int:
 
 
 class ThreadServer:
-    def __init__(self, make_app: Callable[[], web.Application], port: int | None = None) -> None:
+    def __init__(self, make_app: Callable[[], web.Application], port: int | None = None,
+                 ssl_context: ssl.SSLContext | None = None) -> None:
         self.make_app = make_app
         self.port = port or free_port()
+        self.ssl_context = ssl_context
         self.loop = asyncio.new_event_loop()
         self.runner: web.AppRunner | None = None
         self._ready = threading.Event()
@@ -43,7 +46,7 @@ class ThreadServer:
     async def _start(self) -> None:
         self.runner = web.AppRunner(self.make_app(), access_log=None, shutdown_timeout=1)
         await self.runner.setup()
-        await web.TCPSite(self.runner, "127.0.0.1", self.port).start()
+        await web.TCPSite(self.runner, "127.0.0.1", self.port, ssl_context=self.ssl_context).start()
 
     def start(self) -> ThreadServer:
         self.thread.start()

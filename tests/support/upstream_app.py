@@ -9,6 +9,7 @@ from pathlib import Path
 from aiohttp import web
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
+GOVSET = Path(__file__).resolve().parent.parent / "fixtures" / "govset"  # issue 12's labelled government pages
 MINI_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Count 0/Kids[]>>endobj\n"
             b"trailer<</Root 1 0 R>>\n%%EOF\n")
 ARTICLE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>{title} - 测试省科学技术厅</title>
@@ -75,6 +76,15 @@ async def fixture_page(request: web.Request) -> web.StreamResponse:
     return web.Response(body=path.read_bytes(), headers={"Content-Type": ctype})
 
 
+async def govset_page(request: web.Request) -> web.StreamResponse:
+    """A govset page's bytes as saved, with no charset in the header (the page's own declaration, or detection,
+    decides, as for most government sites)."""
+    path = (GOVSET / f"{request.match_info['name']}.html").resolve()
+    if path.parent != GOVSET or not path.is_file():
+        raise web.HTTPNotFound()
+    return web.Response(body=path.read_bytes(), headers={"Content-Type": "text/html"})
+
+
 async def plain_article(request: web.Request) -> web.Response:
     return web.Response(text=article(), content_type="text/html", headers={"Set-Cookie": "upstream=secret"})
 
@@ -135,6 +145,7 @@ def make_upstream_app(state: dict | None = None) -> web.Application:
         return web.Response(text=article("可能失效的页面"), content_type="text/html")
 
     app.router.add_get("/pages/{name}", fixture_page)
+    app.router.add_get("/govset/{name}", govset_page)
     app.router.add_get("/article", plain_article)
     app.router.add_get("/headers", echo_headers)
     app.router.add_get("/gbk", gbk_article)

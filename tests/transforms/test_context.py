@@ -20,3 +20,12 @@ def test_the_toolbar_cookie_format() -> None:
 def test_junk_falls_back_to_defaults(junk: str | None) -> None:
     s = Settings.decode(junk)
     assert 0 <= s.font_step < len(FONT_STEPS) and s.theme in THEMES and s.speech in ("server", "browser")
+
+
+def test_reading_aids_join_the_text_form_only_when_on() -> None:
+    assert Settings().encode() == "f0.tdefault.l0.sserver.r2"  # everyone else's cookie and cache key unchanged
+    aided = Settings(script="hant-hk", pinyin=True)
+    assert aided.encode() == "f0.tdefault.l0.sserver.r2.chant-hk.p1"
+    assert Settings.decode(aided.encode()) == aided
+    assert Settings.decode("f0.tdefault.l0.sserver.r2.chant").script == "hant-tw"  # `hant` is 台灣
+    assert Settings.decode("f0.tdefault.l0.sserver.r2.cklingon.p7") == Settings()

@@ -35,9 +35,13 @@ class Selector:
 @dataclass(frozen=True)
 class Rules:
     content: tuple[Selector, ...]
+    content_names: tuple[str, ...]  # the selectors as written, for Article.method
     noise_tokens: tuple[str, ...]
     noise_lines: re.Pattern[str]
     noise_words: tuple[str, ...]
+    headline_names: re.Pattern[str]
+    headline_prefixes: tuple[str, ...]
+    boilerplate: tuple[str, ...]
 
 
 def parse_selector(selector: str) -> Selector:
@@ -56,14 +60,19 @@ def rules() -> Rules:
     data = yaml.safe_load(DATA.read_text(encoding="utf-8"))
     return Rules(
         content=tuple(parse_selector(item["selector"]) for item in data["content"]),
+        content_names=tuple(item["selector"] for item in data["content"]),
         noise_tokens=tuple(t.lower() for t in data["noise_tokens"]),
         noise_lines=re.compile("|".join(f"(?:{p})" for p in data["noise_lines"])),
         noise_words=tuple(data["noise_words"]),
+        headline_names=re.compile("|".join(f"(?:{p})" for p in data["headline_names"]), re.I),
+        headline_prefixes=tuple(data["headline_prefixes"]),
+        boilerplate=tuple(data["boilerplate"]),
     )
 
 
-def find_container(root: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
-    """The first CMS content container (in rule order) that holds real text; the fullest if repeated."""
+def find_container(root: lxml_html.HtmlElement) -> tuple[str, lxml_html.HtmlElement] | None:
+    """(selector, element): the first CMS content container (in rule order) that holds real text; the fullest
+    if repeated."""
     index = _index(rules().content)
     by_class, others = index.get("class", {}), [(a, v) for a, v in index.items() if a != "class"]
     hits: dict[int, list[lxml_html.HtmlElement]] = {}
@@ -84,7 +93,7 @@ def find_container(root: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
         found = [(weighted_length(squash(el.text_content())), el) for el in hits[i]]
         found = [(n, el) for n, el in found if n >= MIN_CONTAINER_LENGTH]
         if found:
-            return max(found, key=lambda pair: pair[0])[1]
+            return rules().content_names[i], max(found, key=lambda pair: pair[0])[1]
     return None
 
 

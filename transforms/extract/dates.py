@@ -6,9 +6,10 @@ import re
 from datetime import date
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
-_SEP = r"\s*[-/.年]\s*"
+# 2021年2月10日 or 2021-2-10 (one separator throughout): `2024年1-2月` is a span of months, not a date.
 _NUMERIC = re.compile(
-    r"(?<!\d)((?:19|20)\d\d)" + _SEP + r"(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?!\d)\s*日?"
+    r"(?<!\d)((?:19|20)\d\d)\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})|([-/.])\s*(\d{1,2})\s*\4\s*(\d{1,2}))"
+    r"(?!\d)(?!\s*[月-])\s*日?"
     r"(?:\s*T?\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?)?"
 )
 _COMPACT = re.compile(r"(?<!\d)((?:19|20)\d\d)(\d\d)(\d\d)(?:T?(\d\d)(\d\d)(\d\d)?)?(?!\d)")
@@ -32,6 +33,16 @@ def _iso(y: str | int, m: str | int, d: str | int, hh: str | None = None, mm: st
     return out + (f":{int(ss):02d}" if ss and int(ss) < 60 else "")
 
 
+_EDGE_DATE = re.compile(r"^\s*[\[［【(（]?\s*(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*[\]］】)）]?\s*"
+                        r"|\s*[\[［【(（]?\s*(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*[\]］】)）]?\s*$")
+
+
+def strip_date(text: str) -> str:
+    """A link text without the date printed at its start or end (`2023-05-30 标题`, `标题[2023-05-30]`)."""
+    stripped = _EDGE_DATE.sub("", text, count=1).strip()
+    return stripped or text
+
+
 def parse_date(text: str, *, compact: bool = False) -> str:
     """The first date in `text` as `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM[:SS]`; "" when there is none.
 
@@ -40,7 +51,8 @@ def parse_date(text: str, *, compact: bool = False) -> str:
     if not text or not _YEAR.search(text):  # every form below has a 19xx/20xx year
         return ""
     for m in _NUMERIC.finditer(text):
-        found = _iso(*m.groups())
+        y, m1, d1, _, m2, d2, hh, mm, ss = m.groups()
+        found = _iso(y, m1 or m2, d1 or d2, hh, mm, ss)
         if found:
             return found
     for m in _ENGLISH_MDY.finditer(text):

@@ -1,9 +1,11 @@
-"""Article extraction for Chinese government pages: metadata, furniture, main block, page type.
+"""Article extraction for Chinese government pages: metadata, furniture, page type, main content, structure.
 
-Stages, each in its own module: `metadata` (meta tags, title, byline, date), `furniture` (breadcrumb,
-附件, 上一篇/下一篇, footer), `workcopy` (a copy of the content subtree without furniture), `cms` (known CMS
-containers) or `readability_cjk` (scoring), `semantic` (clean HTML), `pagetype` (list and home pages).
-The shared tree is only read; extraction never raises and never returns an empty article.
+Stages, each in its own module: `metadata` (headline, title, site, byline, dates), `furniture` (breadcrumb,
+附件, 上一篇/下一篇, pager, footer), `shell` (script-only pages), `search` (search results), `docinfo` (the 信息公开
+header, 文号, signature date), `body` (what follows the headline, or a CMS container, or readability's choice,
+never boilerplate), `pagetype` (lists), `home` (portal sections), `semantic` (clean HTML).
+The shared tree is only read; extraction never raises and never returns an empty article: when no body can be
+trusted the reader gets the simplified whole page, marked as such.
 """
 
 from __future__ import annotations
@@ -13,24 +15,27 @@ from dataclasses import dataclass, fields
 
 from lxml import html as lxml_html
 
-from ..article import Article, Attachment
+from ..article import Article, Attachment, Search
 from ..context import Context
 from ..parse import serialise
 from ..registry import Page, transform
-from . import furniture
+from . import docinfo, furniture, home, search
+from .body import Body, from_headline, scored, workspace
 from .byline import WORDS as BYLINE_WORDS
-from .cms import find_container
-from .metadata import Metadata, detect_lang, read_metadata
-from .pagetype import Thresholds, classify
-from .readability_cjk import CJKDocument
-from .script import weighted_length
+from .dates import parse_date
+from .metadata import Metadata, choose_published, detect_lang, read_metadata, without_site
+from .pagetype import Listing, Thresholds, dated_entries, holds
+from .script import squash, weighted_length
 from .semantic import semantic
+from .shell import is_js_only
 from .textify import to_text
 from .textnodes import BodyText
-from .workcopy import copy_without, drop_hidden, drop_noise, drop_scripts, working_copy
+from .titles import norm
+from .workcopy import copy_without, drop_hidden, drop_noise, drop_scripts
 
 log = logging.getLogger(__name__)
 BODY_WORDS = (*BYLINE_WORDS, *furniture.PREV_NEXT_WORDS, *furniture.FOOTER_WORDS, *furniture.CRUMB_WORDS)
+CONFIDENCE = {"list": 0.8, "search": 0.8, "home": 0.7, "js_only": 0.9, "fallback": 0.2}
 
 
 @dataclass(frozen=True)
@@ -68,17 +73,6 @@ def body_of(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
     return body if body is not None else tree
 
 
-def main_block(tree: lxml_html.HtmlElement, meta: Metadata, furn: Furniture, url: str,
-               options: ExtractOptions) -> lxml_html.HtmlElement | None:
-    """The article body: a CMS container when the page has one, else readability's choice."""
-    marked = [meta.heading, meta.byline, furn.crumb_el, furn.footer_el, *furn.prev_next_els]
-    container = find_container(tree)
-    work = working_copy(body_of(tree) if container is None else container, marked)
-    doc = CJKDocument(work, url=url, min_text_length=options.min_text_length,
-                      retry_length=options.retry_length)
-    return doc.block() if container is None else doc.container()
-
-
 def fallback_block(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
     """The whole page, simplified: what the reader gets when no article can be found."""
     root = copy_without(body_of(tree), [])
@@ -100,9 +94,9 @@ def merge_attachments(*lists: list[Attachment]) -> list[Attachment]:
 
 
 def link_text(entries: list, groups: list) -> str:
-    """What speech reads on a list or home page: the entries, or each group's name and links."""
+    """What speech reads on a list, search or home page: the entries' titles, or each group's name and links."""
     if entries:
-        return "\n\n".join(f"{e.title} {e.date}".strip() for e in entries)
+        return "\n\n".join(e.title for e in entries)
     return "\n\n".join("\n".join([g.name, *(lk.title for lk in g.links)]).strip() for g in groups)
 
 
@@ -114,6 +108,7 @@ def _content(block: lxml_html.HtmlElement, title: str = "") -> tuple[str, str, l
 def _article(url: str, meta: Metadata, furn: Furniture) -> Article:
     return Article(
         url=url, title=meta.title, source=meta.source, published=meta.published, author=meta.author,
+        meta_published=meta.meta_published, issued=meta.issued, doc_number=meta.doc_number,
         site=meta.site, column=meta.column or (furn.breadcrumb[-1].title if furn.breadcrumb else ""),
         breadcrumb=furn.breadcrumb, prev=furn.prev, next=furn.next, footer=furn.footer,
         keywords=meta.keywords, description=meta.description,
@@ -135,30 +130,131 @@ def _extract(tree: lxml_html.HtmlElement, url: str, options: ExtractOptions) -> 
     # with no proxy alive; holding one per element keeps every later pass from paying that again.
     alive = list(tree.iter())
     texts = BodyText(tree, BODY_WORDS)  # one scan of the body's text for byline, 上一篇 and footer
-    meta = read_metadata(tree, url, texts)
     furn = read_furniture(tree, texts)
+    meta = read_metadata(tree, url, texts, furn.footer)
     art = _article(url, meta, furn)
-    block = main_block(tree, meta, furn, url, options)
-    alive += block.iter() if block is not None else ()
-    text = to_text(block) if block is not None else ""
-    page_type, entries, groups = classify(text, tree, options.page_type)
-    art.page_type = page_type  # type: ignore[assignment]
-    if page_type in ("list", "home"):
-        art.entries, art.groups, art.extraction = entries, groups, page_type  # type: ignore[assignment]
-        art.text, block = link_text(entries, groups), None
-    elif block is None or weighted_length(text) < options.min_article_length:
-        art.extraction, block = "fallback", fallback_block(tree)
-    else:
-        art.page_type = "article"
-    if block is not None:
-        art.attachments = merge_attachments(furniture.attachments(block), furniture.page_attachments(tree))
-        art.content_html, art.text, art.images = _content(block, art.title)
+    if is_js_only(tree):
+        return _js_only(art, meta)
+    found = search.find(tree, url, meta.doc_title, texts)
+    if found is not None:
+        return _listing(art, tree, meta, "search", found.entries, Search(found.query, found.count))
+    info = docinfo.read(tree, texts)
+    marked = [meta.byline, furn.crumb_el, furn.footer_el, *furn.prev_next_els, info.element]
+    listing = dated_entries(tree)
+    ws, selector = workspace(tree, body_of(tree), marked, meta.heading)
+    alive += ws.root.iter()
+    core = scored(ws, selector, body_of(tree), url, options.min_text_length, options.retry_length, texts.all)
+    body = None
+    if meta.heading is not None:
+        body = from_headline(meta.heading, marked, core, meta.headline_matched, ws)
+        if body is not None and holds(listing.container, body.block.text_content()):
+            body = None  # the "body" after the headline is the list itself
+    body = body or core
+    kind = _page_type(tree, body, listing, options)
+    if isinstance(kind, list):
+        return _home(art, meta, kind)
+    if kind == "list":
+        return _listing(art, tree, meta, "list", listing.entries, None)
+    if kind == "fallback" or body is None:
+        return _fallback(art, tree, meta)
+    alive += body.block.iter()
+    return _document(art, tree, meta, body, info)
+
+
+def _page_type(tree: lxml_html.HtmlElement, body: Body | None, listing: Listing,
+               options: ExtractOptions) -> str | list:
+    """"article", "list", "fallback", or the home page's groups."""
+    if body is not None and body.after_headline:
+        return "article"
+    prose = weighted_length(squash(body.block.text_content())) if body is not None else 0.0
+    if listing.entries and (prose < options.page_type.article_length or listing.size >= 0.5 * prose):
+        return "list"
+    if prose >= options.page_type.article_length:
+        return "article"
+    groups = home.sections(tree)
+    if len(groups) >= options.page_type.home_groups:
+        return groups
+    return "article" if prose >= options.min_article_length else "fallback"
+
+
+def _document(art: Article, tree: lxml_html.HtmlElement, meta: Metadata, body: Body,
+              info: docinfo.DocInfo) -> Article:
+    """An article: its body with the document's header, 文号 and dates."""
+    block = body.block
+    art.page_type, art.extraction = "article", "article"
+    art.method, art.confidence = body.method, body.confidence
+    shown = parse_date(info.value("published")) or meta.visible_date  # the header's 发布日期 is shown too
+    art.published = choose_published(shown, meta.meta_published, meta.fallback_dates)
+    art.doc_number = info.value("doc_number") or meta.doc_number or docinfo.leading_doc_number(block)
+    if art.doc_number and norm(art.doc_number) not in norm(block.text_content()):
+        line = lxml_html.Element("p", {"class": "doc-number"})
+        line.text = art.doc_number
+        block.insert(0, line)
+    if info.fields:
+        art.info = info.fields
+        block.insert(0, docinfo.header_element(info.fields))
+    art.attachments = merge_attachments(furniture.attachments(block), furniture.page_attachments(tree))
+    art.content_html, art.text, art.images = _content(block, art.title)
+    art.issued = parse_date(info.value("issued")) or meta.issued or docinfo.signature_date(block)
+    art.lang = detect_lang(meta.lang, art.text or art.title)
+    return art
+
+
+def _listing(art: Article, tree: lxml_html.HtmlElement, meta: Metadata, kind: str, entries: list,
+             found: Search | None) -> Article:
+    art.page_type = art.extraction = kind  # type: ignore[assignment]
+    art.method, art.confidence = kind, CONFIDENCE[kind] if entries else 0.4
+    art.entries, art.search = entries, found
+    art.title = _column_title(art, meta)
+    art.prev_page, art.next_page = furniture.pager(tree, art.url)
+    art.prev = art.next = None
+    art.text = link_text(entries, [])
+    art.lang = detect_lang(meta.lang, art.text or art.title)
+    return art
+
+
+def _column_title(art: Article, meta: Metadata) -> str:
+    """A list's or search page's name: its `<title>` without the site's name, else its column."""
+    title = without_site(meta.doc_title, art.site)
+    if not title or (art.site and norm(title) == norm(art.site)):
+        return art.column or meta.doc_title
+    return title
+
+
+def _home(art: Article, meta: Metadata, groups: list) -> Article:
+    art.page_type = art.extraction = "home"
+    art.method, art.confidence = "sections", CONFIDENCE["home"]
+    art.groups = groups
+    art.title = meta.doc_title or art.site
+    art.prev = art.next = None
+    art.text = link_text([], groups)
+    art.lang = detect_lang(meta.lang, art.text or art.title)
+    return art
+
+
+def _js_only(art: Article, meta: Metadata) -> Article:
+    """A page only a browser's scripts can fill: nothing to simplify; the reader is sent to the original."""
+    art.page_type = art.extraction = "js_only"
+    art.method, art.confidence = "script-only page", CONFIDENCE["js_only"]
+    art.title = without_site(meta.doc_title, art.site) if meta.doc_title else ""
+    art.content_html, art.text = "<div></div>", ""
+    art.lang = detect_lang(meta.lang, " ".join([meta.doc_title, meta.description, art.site]))
+    return art
+
+
+def _fallback(art: Article, tree: lxml_html.HtmlElement, meta: Metadata) -> Article:
+    art.page_type, art.extraction = "other", "fallback"
+    art.method, art.confidence = "whole page", CONFIDENCE["fallback"]
+    art.title = art.title or meta.doc_title
+    block = fallback_block(tree)
+    art.attachments = merge_attachments(furniture.attachments(block), furniture.page_attachments(tree))
+    art.content_html, art.text, art.images = _content(block, art.title)
     art.lang = detect_lang(meta.lang, art.text or art.title)
     return art
 
 
 def _safe_fallback(tree: lxml_html.HtmlElement, url: str) -> Article:
-    art = Article(url=url, extraction="fallback")
+    art = Article(url=url, extraction="fallback", method="whole page (after an error)", confidence=0.1)
     try:
         art.content_html, art.text, art.images = _content(fallback_block(tree))
     except Exception:  # noqa: BLE001

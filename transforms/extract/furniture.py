@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urldefrag, urlsplit
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -18,7 +18,11 @@ ATTACHMENT_TYPES = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "zip", "rar", "o
 _EXT_IN_TEXT = re.compile(r"\.(" + "|".join(ATTACHMENT_TYPES) + r")\s*$", re.I)
 _EXT_IN_URL = re.compile(r"\.(?:" + "|".join(ATTACHMENT_TYPES) + ")", re.I)
 _CRUMB_LABEL = re.compile(r"^\s*(当前位置|您的位置|你的位置|您现在的位置|你现在的位置|所在位置|当前页面|位置)\s*[:：]")
-_PREV_NEXT = re.compile(r"^\s*[【\[]?\s*(上一篇|下一篇|上一条|下一条|上篇|下篇|上一页|下一页|Previous|Next)\s*[】\]]?\s*[:：]?\s*", re.I)
+_PREV_NEXT = re.compile(r"^\s*[【\[]?\s*(上一篇|下一篇|上一条|下一条|上篇|下篇|Previous|Next)\s*[】\]]?\s*[:：]?\s*", re.I)
+# A list's or search page's pager: the link that is the label itself (下一页 is no next article).
+_PAGE_LINK = re.compile(r"^[<>《》«»‹›\s]*(上一页|上页|前一页|下一页|下页|后一页|Previous page|Next page|Prev|Next)[<>《》«»‹›\s]*$", re.I)
+_ARROWS = re.compile(r"[<>《》«»‹›\s]+")
+_PAGE_WORDS = {"prev": "上一页", "next": "下一页"}
 _NONE = re.compile(r"^(没有了|无|暂无|没有|none)?[!！。.]?$", re.I)
 _ATTACHMENT_LABEL = re.compile(r"附件|相关下载|附件下载|文件下载|Attachment", re.I)
 _ICP = re.compile(r"[\u4e00-\u9fff]ICP备\s*\d+号(?:-\d+)?|ICP\s*证\s*[\u4e00-\u9fff]?\d+号?")
@@ -156,6 +160,35 @@ def prev_next(tree: lxml_html.HtmlElement, texts: BodyText | None = None
             found[key] = link
             holders.append(el)
     return found.get("prev"), found.get("next"), holders
+
+
+def pager(tree: lxml_html.HtmlElement, url: str = "") -> tuple[Link | None, Link | None]:
+    """(上一页, 下一页) links of a list or search page: a link that is the label itself, an arrow whose title
+    says it, or a link marked rel=prev/next (in the page, else in its head). A label without a link (the first
+    page) is None, and so is one back to this very page `url` (the last page's 下一页), so that following the
+    pager always ends."""
+    found: dict[str, Link] = {}
+    here = urldefrag(url)[0]
+    for a in tree.iter("a"):
+        href = (a.get("href") or "").strip()
+        if not href or href.lower().startswith(("javascript:", "#")) or urldefrag(href)[0] == here:
+            continue
+        text = squash(a.text_content())
+        label = text if _ARROWS.sub("", text) else squash(a.get("title") or "")  # an arrow alone: its title says
+        m = _PAGE_LINK.match(label) if len(label) <= 12 else None
+        rel = (a.get("rel") or "").lower().split()
+        if m:
+            key = "prev" if m.group(1).startswith(("上", "前")) or m.group(1).lower().startswith("prev") else "next"
+            found.setdefault(key, Link(title=m.group(1), url=href))
+        elif "next" in rel or "prev" in rel:
+            key = "next" if "next" in rel else "prev"
+            found.setdefault(key, Link(title=_PAGE_WORDS[key], url=href))
+    for link in tree.iter("link"):
+        rel, href = (link.get("rel") or "").lower().split(), (link.get("href") or "").strip()
+        for key in ("prev", "next"):
+            if key in rel and href and urldefrag(href)[0] != here:
+                found.setdefault(key, Link(title=_PAGE_WORDS[key], url=href))
+    return found.get("prev"), found.get("next")
 
 
 def _joined_labels(parts: list[str]) -> list[str]:

@@ -1,43 +1,53 @@
-"""Article metadata: government meta tags first, then og:/article: tags, then what the page shows.
+"""Article metadata: what the page shows near its headline first, the government CMS meta tags (ArticleTitle,
+PubDate, ContentSource, SiteName, ColumnName …) and og:/article: tags next, then the URL.
 
-Chinese government CMSes (TRS, Hanweb, ...) write ArticleTitle, PubDate, ContentSource, SiteName,
-ColumnName, Author, Keywords, Description and Url meta tags; they are more reliable than anything guessed.
+The visible date wins over the CMS's PubDate when they disagree (a site migration rewrites PubDate for every
+page); both are kept. Dates in comments, sidebars and footers never count: only the byline near the headline, a
+date printed just under it, or the meta tags do.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
+from lxml import etree
 from lxml import html as lxml_html
 
-from .byline import find_byline
+from . import site as site_mod
+from . import titles
+from .byline import find_byline, in_comments, person_names
 from .dates import parse_date
+from .headline import Headline
+from .headline import find as find_headline
 from .script import cjk_ratio, squash
-from .textnodes import BodyText, elements_named
+from .textnodes import BodyText
 
-TITLE_KEYS = ("articletitle", "og:title", "twitter:title", "dc.title")
 PUBLISHED_KEYS = ("pubdate", "publishdate", "publish_date", "publishtime", "firstpublishedtime",
                   "article:published_time", "og:article:published_time", "datepublished", "og:release_date",
                   "dcterms.issued", "dc.date.issued", "weibo:article:create_at", "cdc:first_published")
 GENERIC_DATE_KEYS = ("dc.date", "dcterms.created", "date", "dc.date.created", "article:modified_time",
                      "datemodified", "og:updated_time")
 SOURCE_KEYS = ("contentsource", "source", "mediaid", "dc.publisher")
-SITE_KEYS = ("sitename", "og:site_name", "application-name")
 AUTHOR_KEYS = ("author", "article:author", "dc.creator")
-_TITLE_SPLIT = re.compile(r"\s+[-–—|｜]\s+|\s*[_|｜]+\s*|\s+-\s*|\s*-\s+")
 _URL_DATE = re.compile(r"/(?:t|P0*)?((?:19|20)\d\d)[-_/]?([01]\d)[-_/]?([0-3]\d)(?:[_/.\-]|$)")
-_NOT_ALNUM = re.compile(r"[\W_]+")  # exactly what `str.isalnum` rejects
-SHORT_TITLE = 10  # a `<title>` this short is the site or column name, not a headline
-HEADING_TAGS = frozenset({"h1", "h2", "h3"})
+NEAR_HEADLINE = 12  # elements after the headline where an unlabelled date still belongs to it
+MAX_DATE_LINE = 60  # characters: a longer text node is prose, and the byline is over
+_SENTENCE = re.compile(r"[。！？；]")
+_LABELLED = re.compile(r"[\u4e00-\u9fffA-Za-z]\s*[:：]")  # `开标时间：`, not a time of day
 
 
 @dataclass
 class Metadata:
-    title: str = ""
+    title: str = ""  # the headline (article pages); see `page_title` for the others
+    doc_title: str = ""  # `<title>`, cleaned
     source: str = ""
-    published: str = ""
+    published: str = ""  # the best date this module knows (see `choose_published`)
+    visible_date: str = ""  # the date shown near the headline, "" when none
+    fallback_dates: list[str] = field(default_factory=list)  # <time>, a byline elsewhere, generic metas, the URL
+    meta_published: str = ""
+    issued: str = ""
+    doc_number: str = ""
     author: str = ""
     site: str = ""
     column: str = ""
@@ -45,6 +55,7 @@ class Metadata:
     keywords: list[str] = field(default_factory=list)
     description: str = ""
     heading: lxml_html.HtmlElement | None = None  # the visible headline, so content can leave it out
+    headline_matched: bool = False  # the headline agrees with the ArticleTitle meta or the `<title>`
     byline: lxml_html.HtmlElement | None = None  # the 来源/日期 line, likewise
 
 
@@ -63,110 +74,87 @@ def _first(meta: dict[str, str], keys: tuple[str, ...]) -> str:
     return next((meta[k] for k in keys if meta.get(k)), "")
 
 
-def norm(text: str) -> str:
-    """Compare titles without spaces, punctuation or width differences."""
-    return _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", text))
-
-
-def title_parts(title: str) -> list[str]:
-    return [p for p in (squash(x) for x in _TITLE_SPLIT.split(title)) if p]
-
-
-def strip_site_suffix(title: str) -> str:
-    """`标题_栏目_站名` -> `标题`: the longest part (the headline is longer than site and column names)."""
-    parts = title_parts(title)
-    return max(parts, key=len) if parts else squash(title)
-
-
-def heading_candidates(tree: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
-    """What `//h1 | //h2 | //h3 | //*[contains(@class, 'title') or contains(@id, 'title') or
-    contains(@class, 'Title') or contains(@class, 'headline')]` selects, in document order."""
-    return elements_named(tree, ("title", "Title", "headline"), ("title",), HEADING_TAGS)
-
-
-def find_heading(tree: lxml_html.HtmlElement, doc_title: str) -> lxml_html.HtmlElement | None:
-    """The visible headline: the longest short heading whose text also appears in `<title>`."""
-    target = norm(doc_title)
-    best, best_len = None, 0
-    if not target:
-        return None
-    for el in heading_candidates(tree):
-        text = norm(el.text_content())
-        if 4 <= len(text) <= 200 and text in target and len(text) > best_len:
-            best, best_len = el, len(text)
-    return best
-
-
-def title_like(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
-    """The first element styled as a title (class or id `title`) that is text, not a link."""
-    for el in tree.xpath("//body//*[contains(@class, 'title') or contains(@id, 'title')]"):
-        text = squash(el.text_content())
-        if 6 <= len(text) <= 100 and el.find(".//a") is None and not any(
-                a.tag == "a" for a in el.iterancestors()):
-            return el
-    return None
-
-
-def first_h1(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
-    for el in tree.iter("h1"):
-        if 4 <= len(squash(el.text_content())) <= 200:
-            return el
-    return None
-
-
 def url_date(url: str) -> str:
     """CMS article URLs carry the date: `/202102/t20210210_123.html`, `/2021-02/10/content_1.htm`."""
     m = _URL_DATE.search(url or "")
     return parse_date(f"{m.group(1)}-{m.group(2)}-{m.group(3)}") if m else ""
 
 
-def _page_title(tree: lxml_html.HtmlElement) -> str:
+def page_title(tree: lxml_html.HtmlElement) -> str:
     el = tree.find(".//title")
-    return squash(el.text_content()) if el is not None else ""
+    return titles.clean(el.text_content()) if el is not None else ""
 
 
-def choose_title(tree: lxml_html.HtmlElement, meta: dict[str, str], site: str) -> tuple[str, object]:
-    """(title, heading element or None): ArticleTitle, else the heading that `<title>` repeats, else
-    `<title>` without its site suffix, else the first h1."""
-    doc_title = _page_title(tree) or meta.get("og:title", "")
-    stripped = strip_site_suffix(doc_title)
-    article_title = meta.get("articletitle", "")
-    heading = find_heading(tree, article_title or doc_title)
-    if heading is not None and len(norm(heading.text_content())) < 0.5 * len(norm(article_title or stripped)):
-        heading = None
+def without_site(title: str, site: str) -> str:
+    """`站内搜索_东陵市人民政府` -> `站内搜索`; `临江省人民政府 搜索结果` -> `搜索结果`."""
+    parts = [p for p in titles.parts(title)
+             if not site or titles.norm(site_mod.canonical(p)) != titles.norm(site_mod.canonical(site))]
+    text = " ".join(parts) if parts else title
+    for name in {site, site_mod.canonical(site)} - {""}:
+        if text.startswith(name) and len(text) > len(name):
+            text = text[len(name):].strip(" -_|｜»·:：")
+        elif text.endswith(name) and len(text) > len(name):
+            text = text[:-len(name)].strip(" -_|｜»·:：")
+    return text or title
+
+
+def choose_title(meta: dict[str, str], doc_title: str, head: Headline | None) -> str:
+    """ArticleTitle (markup stripped) when it agrees with the visible headline or there is none; else the
+    headline; else `<title>` without its site and column parts."""
+    article_title = titles.clean(meta.get("articletitle", ""))
+    if head is not None:
+        if article_title and titles.norm(head.text) in titles.norm(article_title):
+            return article_title
+        return head.text
     if article_title:
-        return article_title, heading
-    if heading is not None:
-        return squash(heading.text_content()), heading
-    og = strip_site_suffix(meta.get("og:title", ""))
-    if og and len(og) > SHORT_TITLE:
-        return og, None
-    shown = first_h1(tree)
-    shown = title_like(tree) if shown is None else shown
-    if shown is not None and (len(stripped) <= SHORT_TITLE or norm(stripped) == norm(site)):
-        text = squash(shown.text_content())
-        if len(text) > len(stripped):
-            return text, shown
-    return (stripped or og), None
+        return article_title
+    og = titles.clean(meta.get("og:title", ""))
+    return titles.headline_part(og or doc_title)
 
 
-def _near_heading(heading: lxml_html.HtmlElement | None, limit: int = 40) -> str:
-    """A date printed just under the headline (the unlabelled `2024年05月16日 10:22 央视新闻` line)."""
+def _near_heading(heading: lxml_html.HtmlElement | None) -> str:
+    """A date printed just under the headline with no label (`2024年05月16日 10:22 央视新闻`): in the first
+    elements after it, before any paragraph of prose."""
     if heading is None:
         return ""
     seen = 0
-    for el in heading.itersiblings():
-        for node in el.iter():
-            seen += 1
-            text = (node.text or "") + (node.tail or "") if isinstance(node.tag, str) else ""
-            if len(text) < 80:
-                found = parse_date(text)
-                if found:
-                    return found
-            if seen > limit:
-                return ""
-    parent = heading.getparent()
-    return _near_heading(parent, limit - seen) if parent is not None and seen < limit else ""
+    for node in _following(heading):
+        seen += 1
+        if seen > NEAR_HEADLINE:
+            return ""
+        own = squash(node.text or "") + " " + squash(node.tail or "")
+        if len(squash(node.text or "")) > MAX_DATE_LINE or _SENTENCE.search(own):
+            return ""  # the body has begun
+        if _LABELLED.search(own) or in_comments(node):
+            continue  # a labelled line is the byline's (开标时间, 发表时间); comments are not the page's
+        found = parse_date(own) if len(own) <= MAX_DATE_LINE else ""
+        if found:
+            return found
+    return ""
+
+
+def _close_after(heading: lxml_html.HtmlElement, el: lxml_html.HtmlElement, limit: int = NEAR_HEADLINE) -> bool:
+    """`el` is among the first elements after the headline."""
+    for i, node in enumerate(_following(heading)):
+        if node is el:
+            return True
+        if i >= limit:
+            return False
+    return False
+
+
+def _following(el: lxml_html.HtmlElement):  # noqa: ANN202 - an iterator of elements
+    """Elements after `el` in document order (not inside it)."""
+    node: lxml_html.HtmlElement | None = el
+    while node is not None:
+        nxt = node.getnext()
+        while nxt is not None and not isinstance(nxt.tag, str):
+            nxt = nxt.getnext()
+        if nxt is None:
+            node = node.getparent()
+            continue
+        yield from nxt.iter(etree.Element)
+        node = nxt
 
 
 def _time_element(tree: lxml_html.HtmlElement) -> str:
@@ -178,40 +166,67 @@ def _time_element(tree: lxml_html.HtmlElement) -> str:
 
 
 def byline_fields(tree: lxml_html.HtmlElement, heading: lxml_html.HtmlElement | None,
-                  texts: BodyText | None = None) -> tuple[dict, object]:
-    """Look for the 来源/日期 line near the headline first, then anywhere in the body (`texts`: the
-    body's shared text list, see `textnodes.BodyText`)."""
+                  texts: BodyText | None = None) -> tuple[dict, object, bool]:
+    """(fields, element, near): the 来源/日期 line near the headline first (`near`), then anywhere in the body
+    (`texts`: the body's shared text list, see `textnodes.BodyText`)."""
     scopes = []
     if heading is not None:
-        scopes = [a for _, a in zip(range(3), heading.iterancestors(), strict=False) if a.tag != "html"]
+        scopes = [a for _, a in zip(range(3), heading.iterancestors(), strict=False) if a.tag not in ("html", "body")]
     body = tree.find("body")
+    near = len(scopes)
     scopes.append(body if body is not None else tree)
-    for scope in scopes:
+    for i, scope in enumerate(scopes):
         shared = texts if body is not None and (scope is body or body in scope.iterancestors()) else None
         fields, el = find_byline(scope, shared)
         if fields:
-            return fields, el
-    return {}, None
+            return fields, el, i < near or (heading is not None and el is not None and _close_after(heading, el))
+    return {}, None, False
 
 
-def read_metadata(tree: lxml_html.HtmlElement, url: str, texts: BodyText | None = None) -> Metadata:
+def same_day(a: str, b: str) -> bool:
+    return bool(a) and a[:10] == b[:10]
+
+
+def choose_published(visible: str, meta_date: str, fallbacks: list[str]) -> str:
+    """The visible date wins; with the same day in the meta tag, the one with the time of day."""
+    if visible:
+        return meta_date if same_day(visible, meta_date) and len(meta_date) > len(visible) else visible
+    return meta_date or next((d for d in fallbacks if d), "")
+
+
+def read_metadata(tree: lxml_html.HtmlElement, url: str, texts: BodyText | None = None,
+                  footer: str = "") -> Metadata:
     meta = meta_tags(tree)
-    doc_parts = title_parts(_page_title(tree))
-    site = _first(meta, SITE_KEYS) or (doc_parts[-1] if len(doc_parts) > 1 else "")
-    title, heading = choose_title(tree, meta, site)
-    fields, byline = byline_fields(tree, heading, texts)
-    published = (parse_date(_first(meta, PUBLISHED_KEYS), compact=True) or parse_date(fields.get("date", ""))
-                 or _time_element(tree) or parse_date(_first(meta, GENERIC_DATE_KEYS), compact=True)
-                 or _near_heading(heading) or url_date(url))
+    doc_title = page_title(tree) or titles.clean(meta.get("og:title", ""))
+    site_hint = site_mod.from_meta(meta)
+    head = find_headline(tree, titles.clean(meta.get("articletitle", "") or meta.get("og:title", "")), doc_title,
+                         site_hint)
+    heading = head.element if head is not None else None
+    title = choose_title(meta, doc_title, head)
+    fields, byline, near = byline_fields(tree, heading, texts)
+    meta_date = parse_date(_first(meta, PUBLISHED_KEYS), compact=True)
+    visible = (fields.get("date", "") if near else "") or _near_heading(heading)
+    fallbacks = [_time_element(tree), fields.get("date", ""), parse_date(_first(meta, GENERIC_DATE_KEYS), compact=True),
+                 url_date(url)]
+    published = choose_published(visible, meta_date, fallbacks)
     keywords = [k for k in re.split(r"[,，;；、\s]+", meta.get("keywords", "")) if k]
     return Metadata(
-        title=title, site=site, published=published, heading=heading, byline=byline,
-        source=_first(meta, SOURCE_KEYS) or fields.get("source", ""),
-        author=fields.get("author", "") or meta.get("author", ""),
-        column=meta.get("columnname", ""),
+        title=title, doc_title=doc_title, published=published, meta_published=meta_date,
+        visible_date=visible, fallback_dates=fallbacks,
+        issued=fields.get("issued", ""), doc_number=fields.get("doc_number", ""),
+        heading=heading, headline_matched=bool(head and head.matched), byline=byline,
+        site=site_mod.site_name(tree, meta, doc_title, head.text if head is not None else
+                                titles.clean(meta.get("articletitle", "")), footer),
+        source=titles.clean(_first(meta, SOURCE_KEYS)) or fields.get("source", ""),
+        author=fields.get("author", "") or _meta_author(meta),
+        column=titles.clean(meta.get("columnname", "")),
         lang=declared_lang(tree, meta),
         keywords=keywords[:20], description=meta.get("description", ""),
     )
+
+
+def _meta_author(meta: dict[str, str]) -> str:
+    return person_names(titles.clean(_first(meta, AUTHOR_KEYS)))
 
 
 def declared_lang(tree: lxml_html.HtmlElement, meta: dict[str, str]) -> str:

@@ -18,6 +18,7 @@ from readability import Document
 from readability.readability import REGEXES
 
 from .script import clause_count, squash, weighted_length
+from .tables import is_data_table
 
 BLOCK_TAGS = frozenset({"blockquote", "dl", "div", "img", "ol", "p", "pre", "table", "ul", "section",
                         "article", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "form", "video"})
@@ -27,29 +28,11 @@ _FILE_LINK = re.compile(r"\.(pdf|docx?|xlsx?|wps|zip|rar|ofd|et|pptx?|txt)(\?|$)
 _SENTENCE_END = re.compile(r"[.。！？!?]( |$)")
 
 
-def is_data_table(table: lxml_html.HtmlElement) -> bool:
-    """A table of data (名单, 公示) rather than layout: header cells, or a regular grid of short cells."""
-    if table.find(".//table") is not None or _link_share(table) > 0.5:
-        return False  # nested tables are layout; a grid of links is a promotion box
-    if table.find(".//th") is not None:
-        return True
-    rows = table.findall(".//tr")
-    if len(rows) < 3:
-        return False
-    widths = {len(r.findall("td")) for r in rows[1:]}
-    return len(widths) <= 2 and max(widths, default=0) >= 2
-
-
 @lru_cache(maxsize=4096)
 def _unlikely_names(names: str) -> bool:
     """Upstream's class/id test; pages repeat a few names on many elements, so it is remembered."""
     return bool(REGEXES["unlikelyCandidatesRe"].search(names)) and not REGEXES["okMaybeItsACandidateRe"].search(
         names)
-
-
-def _link_share(el: lxml_html.HtmlElement) -> float:
-    links = sum(len(squash(a.text_content())) for a in el.iter("a"))
-    return links / max(len(squash(el.text_content())), 1)
 
 
 class CJKDocument(Document):

@@ -39,4 +39,4 @@ def clause_count(text: str) -> int:
 
 def squash(text: str) -> str:
     """Collapse runs of whitespace (including ideographic and no-break spaces) to one space."""
-    return _SPACE.sub(" ", text).strip()  # `\s` covers U+3000 and U+00A0, as `str.strip` does
+    return " ".join(text.split())  # str.split's whitespace is `\s`'s: U+3000 and U+00A0 included

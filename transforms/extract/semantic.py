@@ -1,5 +1,6 @@
 """Turn the extracted block into clean semantic HTML: the page template prints the only h1, data tables
-get header cells, layout tables become plain blocks, images get alt text and figure captions."""
+get header cells (tables.py), layout tables become plain blocks, paragraphs and numbered headings become
+elements (paragraphs.py), images get alt text that does not repeat their caption and figure captions."""
 
 from __future__ import annotations
 
@@ -8,14 +9,13 @@ import re
 from lxml import html as lxml_html
 
 from ..article import Image
-from .readability_cjk import is_data_table
-from .script import squash
+from .figures import figures
+from .paragraphs import numbered_headings, paragraphs
+from .tables import fix_tables
 
 KEEP_ATTRS = {"href", "src", "alt", "title", "colspan", "rowspan", "scope", "datetime", "srcset", "lang"}
 UNWRAP = ("font", "center", "o:p", "st1:chsdate", "nobr", "form", "label", "article", "main", "section")
 EMPTY_OK = {"img", "br", "hr", "td", "th", "tr", "table", "tbody", "thead", "col", "colgroup"}
-_CAPTION_HINT = re.compile(r"center|caption|pic|img|photo|tuzhu|note|desc", re.I)
-MAX_CAPTION = 80
 
 
 def demote_headings(root: lxml_html.HtmlElement) -> None:
@@ -28,80 +28,27 @@ def demote_headings(root: lxml_html.HtmlElement) -> None:
         el.tag = f"h{min(6, max(2, int(el.tag[1]) + shift))}"
 
 
-def fix_tables(root: lxml_html.HtmlElement) -> None:
-    for table in list(root.iter("table")):
-        if is_data_table(table):
-            _header_cells(table)
-        else:
-            for el in list(table.iter("tbody", "thead", "tfoot")):
-                el.drop_tag()
-            for el in table.iter("tr", "td", "th"):
-                el.tag = "div"
-            table.tag = "div"
+_INDENT = re.compile(r"^[\s\u3000\xa0]+")
 
 
-def _header_cells(table: lxml_html.HtmlElement) -> None:
-    """A first row of short cells is the header: make them th with scope=col."""
-    if table.find(".//th") is not None:
-        for th in table.iter("th"):
-            th.set("scope", th.get("scope") or "col")
-        return
-    first = table.find(".//tr")
-    if first is None:
-        return
-    cells = first.findall("td")
-    if cells and all(0 < len(squash(c.text_content())) <= 30 for c in cells):
-        for c in cells:
-            c.tag = "th"
-            c.set("scope", "col")
+def trim_indents(root: lxml_html.HtmlElement) -> None:
+    """The full-width spaces that indent a paragraph's first line are layout, not text."""
+    for el in root.iter("p", "li", "dd", "dt", "h2", "h3", "h4", "h5", "h6", "figcaption", "td", "th"):
+        if el.text:
+            el.text = _INDENT.sub("", el.text)
+        elif len(el) and isinstance(el[0].tag, str) and el[0].text and el[0].tag in ("span", "b", "strong", "font"):
+            el[0].text = _INDENT.sub("", el[0].text)
 
 
-def _caption_after(holder: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
-    nxt = holder.getnext()
-    if nxt is None or nxt.tag not in ("p", "div", "span") or nxt.find(".//img") is not None:
-        return None
-    text = squash(nxt.text_content())
-    hint = f"{nxt.get('style') or ''} {nxt.get('class') or ''} {nxt.get('align') or ''}"
-    if 0 < len(text) <= MAX_CAPTION and (_CAPTION_HINT.search(hint) or text.startswith(("图", "▲", "△"))):
-        return nxt
-    return None
-
-
-def _figcaption(img: lxml_html.HtmlElement) -> str:
-    figure = next((a for a in img.iterancestors() if a.tag == "figure"), None)
-    cap = figure.find(".//figcaption") if figure is not None else None
-    return squash(cap.text_content()) if cap is not None else ""
-
-
-def figures(root: lxml_html.HtmlElement) -> list[Image]:
-    """Wrap a lone image and its caption line in figure/figcaption; list every image."""
-    images = []
-    for img in list(root.iter("img")):
-        src = (img.get("src") or "").strip()
-        if not src or src.startswith("data:"):
-            img.drop_tree()
-            continue
-        holder = img.getparent()
-        caption = None
-        if holder is not None and holder is not root and holder.tag in ("p", "div", "span", "a") \
-                and not squash(holder.text_content()):
-            caption = _caption_after(holder if holder.tag != "a" or holder.getparent() is None else holder)
-        text = squash(caption.text_content()) if caption is not None else _figcaption(img)
-        alt = squash(img.get("alt") or "") or squash(img.get("title") or "") or text
-        img.set("alt", alt)
-        if caption is not None and holder is not None:
-            holder.tag = "figure"
-            caption.tag = "figcaption"
-            holder.append(caption)
-        images.append(Image(src=src, alt=alt, caption=text))
-    return images
+KEEP_CLASSES = {"doc-info"}  # our own marks (the header's definition list)
 
 
 def strip_attributes(root: lxml_html.HtmlElement) -> None:
     for el in root.iter():
         if isinstance(el.tag, str):
             for attr in [a for a in el.attrib if a not in KEEP_ATTRS]:
-                del el.attrib[attr]
+                if attr != "class" or el.get("class") not in KEEP_CLASSES:
+                    del el.attrib[attr]
 
 
 def drop_empty(root: lxml_html.HtmlElement) -> None:
@@ -130,12 +77,15 @@ def _norm(text: str) -> str:
 def semantic(root: lxml_html.HtmlElement, title: str = "") -> list[Image]:
     """Clean `root` in place; return its images."""
     drop_title_heading(root, title)
+    fix_tables(root)
+    images = figures(root)  # before unwrapping: a centred line under a picture is its caption
     for el in list(root.iter(*UNWRAP)):
         if el is not root and el.getparent() is not None:
             el.drop_tag()
-    fix_tables(root)
     demote_headings(root)
-    images = figures(root)
+    paragraphs(root)
+    numbered_headings(root)
+    trim_indents(root)
     strip_attributes(root)
     drop_empty(root)
     root.tag = "div"

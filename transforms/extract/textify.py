@@ -18,6 +18,16 @@ def _clean(line: str) -> str:
     return _SPACES.sub(" ", line).strip()
 
 
+def _after_term(dd: lxml_html.HtmlElement) -> bool:
+    before = dd.getprevious()
+    return before is not None and before.tag == "dt"
+
+
+def _before_definition(dt: lxml_html.HtmlElement) -> bool:
+    after = dt.getnext()
+    return after is not None and after.tag == "dd"
+
+
 def to_text(root: lxml_html.HtmlElement) -> str:
     """Text of `root` with a paragraph break at every block boundary; table cells joined by spaces."""
     paragraphs: list[str] = []
@@ -32,14 +42,18 @@ def to_text(root: lxml_html.HtmlElement) -> str:
     for event, el in etree.iterwalk(root, events=("start", "end")):
         tag = el.tag if isinstance(el.tag, str) else ""
         if event == "start":
-            if tag in BLOCKS:
+            if tag == "dd" and _after_term(el):
+                current.append("：")  # a definition list reads `索引号：002482870/2023-00123`
+            elif tag in BLOCKS:
                 flush()
             elif tag in CELLS:
                 current.append(" ")
             if el.text and tag and tag not in ("script", "style", "noscript"):
                 current.append(el.text)
         else:
-            if tag in BLOCKS:
+            if tag == "dt" and _before_definition(el):
+                pass  # its definition follows on the same line
+            elif tag in BLOCKS:
                 flush()
             elif tag in CELLS:
                 current.append(" ")

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from lxml import etree
 
-_TEXTS = etree.XPath("descendant::text()")
+TEXTS = etree.XPath("descendant::text()")  # smart strings: getparent(), is_tail
 _BODY_TEXTS = etree.XPath("//body//text()")
 
 
@@ -27,23 +27,29 @@ def texts_with(root: etree._Element, words: Iterable[str], *, max_length: int | 
     """Text nodes (smart strings: `getparent()`, `is_tail`) under `root` holding one of `words`, in
     document order; `body` limits them to the document's body as `//body//text()` does."""
     pattern = words_pattern(tuple(words))
-    nodes = _BODY_TEXTS(root) if body else _TEXTS(root)
+    nodes = _BODY_TEXTS(root) if body else TEXTS(root)
     if max_length is None:
         return [s for s in nodes if pattern.search(s)]
     return [s for s in nodes if len(s) <= max_length and pattern.search(s)]
 
 
 class BodyText:
-    """The body's text nodes holding any of `words`, listed once and shared by every furniture reader
-    (byline, 上一篇/下一篇, footer) instead of one scan of the whole page each."""
+    """The body's text nodes, listed once (an XPath over the whole page makes a proxy per node) and shared by
+    every reader of short texts (byline, 上一篇/下一篇, footer, the 信息公开 header, a search page's count) instead
+    of one scan of the whole page each. `words` prefilters what `with_words` usually asks for."""
 
     def __init__(self, tree: etree._Element, words: Iterable[str]) -> None:
-        self.nodes = texts_with(tree, words, body=True)
+        self.all = _BODY_TEXTS(tree)
+        pattern = words_pattern(tuple(words))
+        self.nodes = [s for s in self.all if pattern.search(s)]
+        self.words = set(words)
 
     def with_words(self, words: Iterable[str], max_length: int | None = None) -> list:
-        """What `texts_with(tree, words, body=True, max_length=...)` returns, from the shared list."""
-        pattern = words_pattern(tuple(words))
-        return [s for s in self.nodes if (max_length is None or len(s) <= max_length) and pattern.search(s)]
+        """What `texts_with(tree, words, body=True, max_length=...)` returns, from the shared lists."""
+        words = tuple(words)
+        pattern = words_pattern(words)
+        pool = self.nodes if self.words.issuperset(words) else self.all
+        return [s for s in pool if (max_length is None or len(s) <= max_length) and pattern.search(s)]
 
     def within(self, scope: etree._Element, words: Iterable[str], max_length: int | None = None) -> list:
         """`with_words` limited to the text inside `scope`, an element of the body."""
@@ -73,3 +79,33 @@ def elements_named(root: etree._Element, class_words: tuple[str, ...], id_words:
         if ident is not None and any(w in ident for w in id_words):
             out.append(el)
     return out
+
+
+SNIPPET = 12  # characters of a block's first long text searched for
+DISTINCT = 24  # characters of its last long text: shorter lines (a signature) repeat elsewhere on a page
+
+
+def holder(node: object) -> etree._Element:
+    """The element a text node (a smart string) belongs to: its parent's, for a tail."""
+    parent = node.getparent()  # type: ignore[attr-defined]
+    return parent.getparent() if node.is_tail and parent.getparent() is not None else parent  # type: ignore[attr-defined]
+
+
+def find_span(nodes: Iterable, block: etree._Element) -> tuple[etree._Element, etree._Element] | None:
+    """The elements holding `block`'s first long text and, after it, its last one (`block` is a copy of
+    part of the page the `nodes` are the text of; whitespace is ignored)."""
+    long = [t for t in (" ".join(x.split()) for x in block.itertext()) if len(t) >= SNIPPET]
+    if not long:
+        return None
+    distinctive = [t for t in long if len(t) >= DISTINCT] or long
+    first, last = long[0][:SNIPPET], distinctive[-1][-DISTINCT:]
+    start = end = None
+    for node in nodes:
+        if len(node) < 4 or (first[:4] not in node and last[-4:] not in node):
+            continue  # cheap test first: most text nodes hold neither snippet
+        text = " ".join(node.split())
+        if start is None and first in text:
+            start = holder(node)
+        if start is not None and end is None and last in text:
+            end = holder(node)
+    return (start, end) if start is not None and end is not None else None

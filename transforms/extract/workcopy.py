@@ -22,6 +22,13 @@ KILL_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "emb
              "select", "textarea", "button", "input", "map", "link", "meta", "canvas", "audio", "dialog")
 _HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)", re.I)
 MAX_NOISE_LENGTH = 800  # Latin-equivalent characters; a furniture block is short, an article is not
+MAX_NOISE_BOX = 120  # characters of a box of page controls around a control line (【打印本页】【关闭窗口】)
+MAX_BESIDE_NOISE = 8  # characters outside links a box may hold beside the control line (brackets, bars)
+
+
+def _unlinked(el: lxml_html.HtmlElement) -> int:
+    """Characters of `el`'s text outside its links (page controls are links; what else a box says is not)."""
+    return len(squash(el.text_content())) - sum(len(squash(a.text_content())) for a in el.iter("a"))
 
 
 def copy_without(source: lxml_html.HtmlElement, marked: Iterable[lxml_html.HtmlElement]) -> lxml_html.HtmlElement:
@@ -94,9 +101,13 @@ def drop_noise(root: lxml_html.HtmlElement) -> None:
             el = el.getparent()
         if el is None:
             continue
-        while (el.getparent() is not None and el.getparent() is not root and not _protected(el.getparent())
-               and len(squash(el.getparent().text_content())) <= 120):
-            el = el.getparent()
+        own = _unlinked(el)
+        while (el.getparent() is not None and el.getparent() is not root and not _protected(el.getparent())):
+            parent = el.getparent()
+            outer = _unlinked(parent)
+            if len(squash(parent.text_content())) > MAX_NOISE_BOX or outer - own > MAX_BESIDE_NOISE:
+                break  # the box holds more than page controls (a short notice, say)
+            el, own = parent, outer
         if el is not root and el.getparent() is not None and not _protected(el):
             el.drop_tree()
 
@@ -108,3 +119,30 @@ def working_copy(source: lxml_html.HtmlElement, marked: Iterable[lxml_html.HtmlE
     drop_hidden(dup)
     drop_noise(dup)
     return dup
+
+
+KEEP = "data-a11y-keep"
+
+
+class Workspace:
+    """One cleaned copy of the body (no furniture, scripts, hidden parts or page controls) that every candidate
+    block is cut from, with the copies of chosen originals found again by name (marks set on the originals for
+    the time of the copy)."""
+
+    def __init__(self, body: lxml_html.HtmlElement, marked: Iterable[lxml_html.HtmlElement | None],
+                 named: dict[str, lxml_html.HtmlElement | None]) -> None:
+        kept = {name: el for name, el in named.items() if el is not None}
+        for name, el in kept.items():
+            el.set(KEEP, f"{el.get(KEEP)} {name}" if el.get(KEEP) else name)
+        try:
+            self.root = working_copy(body, marked)
+        finally:
+            for el in kept.values():
+                el.attrib.pop(KEEP, None)
+        self.found: dict[str, lxml_html.HtmlElement] = {}
+        for el in self.root.xpath(f"descendant-or-self::*[@{KEEP}]"):
+            for name in (el.attrib.pop(KEEP) or "").split():
+                self.found[name] = el
+
+    def get(self, name: str) -> lxml_html.HtmlElement | None:
+        return self.found.get(name)

@@ -2,4 +2,4 @@
 cleaned for orig mode, UI strings, the jinja2 templates and the static assets (CSS, the toolbar's JS).
 
 May import: the core leaves (`transforms.article`, `transforms.context`, `transforms.registry`,
-`transforms.parse`). Never `transforms.extract`, `transforms.speech`, `transforms.pipeline` or `proxy`."""
+`transforms.parse`) and the reading aids (`transforms.aids`: 繁體 and 拼音 on what it shows). Never `transforms.extract`, `transforms.speech`, `transforms.pipeline` or `proxy`."""

@@ -9,8 +9,14 @@ from dataclasses import dataclass
 
 from lxml import html as lxml_html
 
+from ..aids.pinyin import annotate_tree
+from ..tablegrid import Grid, grid
+
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _SPACES = re.compile(r"\s+")
+_NUMBER = re.compile(r"^[¥￥$]?\s*[-+−]?\d[\d,，.]*\s*(%|‰|元|万元|亿元)?$")
+MAX_NUMBER = 24  # characters of a cell read as one number
+CARD_COLUMNS = 3  # a data table this wide becomes cards in 长辈版 and on narrow screens
 TOC_MIN_HEADINGS = 3  # or 2 headings in an article longer than TOC_LONG_TEXT characters
 TOC_LONG_TEXT = 1500
 
@@ -53,6 +59,55 @@ def add_toc(root: lxml_html.HtmlElement, text_length: int) -> list[TocEntry]:
     return toc
 
 
+def column_labels(slots: Grid) -> tuple[int, list[str]]:
+    """(header rows, each column's header text): the leading rows of column header cells, a two-level header
+    read top-down (`处罚对象 名称`)."""
+    head = 0
+    for row in slots:
+        cells = [c for c in row if c is not None]
+        if cells and all(c.tag == "th" and c.get("scope") in ("col", "colgroup", None) for c in cells):
+            head += 1
+        else:
+            break
+    if head == len(slots):
+        head = 0
+    width = max((len(r) for r in slots), default=0)
+    labels = []
+    for col in range(width):
+        parts: list[str] = []
+        for row in slots[:head]:
+            cell = row[col] if col < len(row) else None
+            text = _text(cell) if cell is not None else ""
+            if text and text not in parts:
+                parts.append(text)
+        labels.append(" ".join(parts))
+    return head, labels
+
+
+def label_table(table: lxml_html.HtmlElement) -> None:
+    """Each data cell carries its column's name (`data-label`, shown before the value when the table is laid out
+    as cards); numbers are kept on one line; a table of three or more columns with column headers becomes
+    `cards`."""
+    slots = grid(table)
+    head, labels = column_labels(slots)
+    done: set[lxml_html.HtmlElement] = set()
+    for r, row in enumerate(slots):
+        for col, cell in enumerate(row):
+            if cell is None or cell in done:
+                continue
+            done.add(cell)
+            if r < head:
+                cell.getparent().set("class", "head-row")
+                continue
+            if cell.tag == "td" and col < len(labels) and labels[col]:
+                cell.set("data-label", labels[col])
+            text = _text(cell)
+            if cell.tag == "td" and text and len(text) <= MAX_NUMBER and _NUMBER.match(text):
+                cell.set("class", "num")
+    if head and len(labels) >= CARD_COLUMNS:
+        table.set("class", "cards")
+
+
 def wrap_tables(root: lxml_html.HtmlElement, label: str) -> None:
     """A wide table scrolls inside a focusable, named box, so the page itself never scrolls sideways."""
     for i, table in enumerate(list(root.iter("table")), 1):
@@ -67,10 +122,27 @@ def wrap_tables(root: lxml_html.HtmlElement, label: str) -> None:
         wrap.append(table)
 
 
-def ensure_alt(root: lxml_html.HtmlElement) -> None:
+_CHART_CAPTION = re.compile(r"^图\s*\d|图表|统计|增长|增速|走势|趋势|比重|构成|分布|指数")
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def _words(text: str) -> str:
+    return _NOT_WORD.sub("", text)
+
+
+def ensure_alt(root: lxml_html.HtmlElement, image_word: str = "", chart_word: str = "") -> None:
+    """Every picture has an alt; in a figure, an alt that repeats the caption gives way to the kind of picture
+    (图片, 图表), so a screen reader does not say the same words twice."""
     for img in root.iter("img"):
         if img.get("alt") is None:
             img.set("alt", "")
+        figure = next(img.iterancestors("figure"), None)
+        caption = figure.find(".//figcaption") if figure is not None else None
+        if caption is None or not image_word:
+            continue
+        alt, said = _words(img.get("alt") or ""), _words(_text(caption))
+        if said and (not alt or alt in said or said in alt):
+            img.set("alt", chart_word if chart_word and _CHART_CAPTION.search(_text(caption)) else image_word)
 
 
 def linearise(root: lxml_html.HtmlElement, image_word: str) -> None:
@@ -100,22 +172,27 @@ def linearise(root: lxml_html.HtmlElement, image_word: str) -> None:
 
 
 def _table_as_rows(table: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
+    """One line per row: `header：cell；…` (a merged cell once, in the first row it covers)."""
     out = lxml_html.Element("div", {"class": "table-rows"})
     caption = table.find("caption")
     if caption is not None and _text(caption):
         p = lxml_html.Element("p")
         p.text = _text(caption)
         out.append(p)
-    headers: list[str] = []
-    for tr in table.iter("tr"):
-        cells = [c for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")]
-        texts = [_text(c) for c in cells]
-        if cells and all(c.tag == "th" for c in cells) and not headers:
-            headers = texts
+    slots = grid(table)
+    head, headers = column_labels(slots)
+    seen: set[lxml_html.HtmlElement] = set()
+    for row in slots[head:]:
+        parts = []
+        for i, cell in enumerate(row):
+            if cell is None or cell in seen:
+                continue
+            seen.add(cell)
+            t = _text(cell)
+            if t:
+                parts.append(f"{headers[i]}：{t}" if i < len(headers) and headers[i] and cell.tag == "td" else t)
+        if not parts:
             continue
-        if not any(texts):
-            continue
-        parts = [f"{headers[i]}：{t}" if i < len(headers) and headers[i] else t for i, t in enumerate(texts) if t]
         p = lxml_html.Element("p", {"class": "row"})
         p.text = "；".join(parts)
         out.append(p)
@@ -123,14 +200,22 @@ def _table_as_rows(table: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
 
 
 def prepare_content(content_html: str, *, text_length: int, table_label: str, image_word: str,
-                    text_mode: bool) -> tuple[str, list[TocEntry]]:
-    """The content HTML for a page layout, and its table of contents."""
+                    text_mode: bool, chart_word: str = "", pinyin: bool = False) -> tuple[str, list[TocEntry]]:
+    """The content HTML for a page layout, and its table of contents (pinyin goes on last, so that the table
+    of contents, the column labels of table cards and text mode's rows are made from the characters alone)."""
     root = _fragment(content_html)
     normalise_headings(root)
-    ensure_alt(root)
+    if text_mode:
+        ensure_alt(root)
+    else:
+        ensure_alt(root, image_word, chart_word)
     if text_mode:
         linearise(root, image_word)
     else:
+        for table in root.iter("table"):
+            label_table(table)
         wrap_tables(root, table_label)
     toc = add_toc(root, text_length)
+    if pinyin:
+        annotate_tree(root)
     return lxml_html.tostring(root, encoding="unicode"), toc

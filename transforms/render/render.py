@@ -6,18 +6,23 @@ orig injects the toolbar into the cleaned upstream document."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import jinja2
 from lxml import html as lxml_html
+from markupsafe import Markup, escape
 
+from ..aids.pinyin import annotate_html, annotate_tree
+from ..aids.script import convert_article, convert_tree, lang_tag
 from ..article import Article
 from ..context import FONT_STEPS, MODES, THEMES, Context
 from ..parse import serialise
 from ..registry import Page, transform
+from .fixes import allow_zoom, name_landmarks
 from .layout import prepare_content
 from .ui_text import ui_strings
 
@@ -49,15 +54,21 @@ TOOLS = (
     Tool("cross", "tb_cross", "KeyC", "Alt+C", True),
     Tool("caption", "tb_caption", "KeyB", "Alt+B", True),
     Tool("textonly", "tb_textonly", "KeyT", "Alt+T", True),
+    Tool("pinyin", "tb_pinyin", "KeyY", "Alt+Y", True),
+    Tool("script", "tb_script", "KeyJ", "Alt+J", True),
     Tool("reset", "tb_reset", "KeyR", "Alt+R"),
     Tool("help", "tb_help", "Slash", "Alt+/"),
 )
-REDUCED = ("read", "bigger", "smaller", "theme", "help")  # 长辈版, reader view, text: no clutter
+REDUCED = ("read", "bigger", "smaller", "theme", "pinyin", "script", "help")  # 长辈版, reader view, text
 FULL_TOOLBAR_MODES = ("a11y", "orig")
+AIDS = ("pinyin", "script")  # the reading aids (transforms.aids): the server converts the page for them
+# On a narrow screen (or a large font step) the bar keeps these in one row; the rest go into the 更多 menu.
+PRIMARY = ("read", "bigger", "smaller", "theme")
 # region jumps: shortcuts without a button, listed in the help dialog
 JUMPS = (("nav", "key_nav", "Digit1", "Alt+1"), ("main", "key_main", "Digit2", "Alt+2"))
 READER_STRINGS = ("on", "off", "font_size", "reset_done", "reading_start", "reading_stop", "reading_end",
-                  "no_voice", "nav_missing", "image")
+                  "no_voice", "nav_missing", "image", "play", "pause", "minutes_seconds", "seconds_only", "of_total",
+                  "about", "resume_at", "player_failed", "player_done", "progress")
 
 
 @lru_cache(maxsize=1)
@@ -70,30 +81,35 @@ def environment() -> jinja2.Environment:
     )
 
 
-def toolbar_vars(ctx: Context) -> dict[str, object]:
-    """What the toolbar partial needs: its controls, the shortcut list and the strings the script speaks."""
-    t = ui_strings(ctx.ui_lang)
+def toolbar_vars(ctx: Context, aids: bool = True) -> dict[str, object]:
+    """What the toolbar partial needs: its controls, the shortcut list and the strings the script speaks.
+    `aids` False: no 拼音/繁體 buttons (they are made by the server, on pages it renders: not on the live page
+    the forward door overlays, which stays as the site sent it)."""
+    t = ui_strings(ctx.ui_lang, ctx.settings.script)
     full = ctx.mode in FULL_TOOLBAR_MODES
-    tools = [tool for tool in TOOLS if full or tool.action in REDUCED]
+    offered = TOOLS if aids else tuple(tool for tool in TOOLS if tool.action not in AIDS)
+    tools = [tool for tool in offered if full or tool.action in REDUCED]
     script_strings = {k: t[k] for k in READER_STRINGS}
     script_strings.update({f"theme_{name}": t[f"theme_{name}"] for name in THEMES})
     script_strings.update({f"rate_{i}": t[f"rate_{i}"] for i in range(5)})
     script_strings.update({tool.label: t[tool.label] for tool in TOOLS})
     return {
         "tools": tools,
-        "all_tools": TOOLS,
+        "primary": PRIMARY,
+        "all_tools": offered,
         "jumps": JUMPS,
         "toolbar_full": full,
         "script_strings": script_strings,
         "themes": THEMES,
         "font_steps": FONT_STEPS,
-        "settings_href": "/settings?back=" + quote(ctx.proxy_url(ctx.url, ctx.mode), safe="") if ctx.url else "/settings",
+        "settings_href": ctx.own_base + ("/settings?back=" + quote(ctx.proxy_url(ctx.url, ctx.mode), safe="")
+                                         if ctx.url else "/settings"),
     }
 
 
 def page_vars(ctx: Context, article: Article | None) -> dict[str, object]:
     s = ctx.settings
-    t = ui_strings(ctx.ui_lang)
+    t = ui_strings(ctx.ui_lang, s.script)
     variables: dict[str, object] = {
         "ctx": ctx,
         "mode": ctx.mode,
@@ -101,19 +117,39 @@ def page_vars(ctx: Context, article: Article | None) -> dict[str, object]:
         "font_percent": FONT_STEPS[max(0, min(s.font_step, len(FONT_STEPS) - 1))],
         "t": t,
         "article": article,
-        "original_url": ctx.url,
+        "original_url": ctx.original_url or ctx.url,
         "audio_src": _audio_src(ctx.audio_url),
+        "captions_src": _own_route(ctx, "/audio/captions") if ctx.audio_url else "",
         "toolbar": True,
+        "py": ruby_filter(s.pinyin),
+        "mode_links": [(m, t[mode_label(m, ctx)], ctx.proxy_url(ctx.url, m), m == ctx.mode)
+                       for m in VIEW_MODES if m in MODES] if ctx.url else [],
     }
     variables.update(toolbar_vars(ctx))
     if article is not None:
+        variables["site_name"] = article.site or urlsplit(article.url or ctx.url).hostname or t["title_home"]
+        variables["orig_url"] = ctx.proxy_url(ctx.url, "orig") if ctx.url and "orig" in MODES else ctx.url
         content, toc = prepare_content(article.content_html, text_length=len(article.text),
-                                       table_label=t["table"], image_word=t["image"], text_mode=ctx.mode == "text")
+                                       table_label=t["table"], image_word=t["image"], chart_word=t["chart"],
+                                       text_mode=ctx.mode == "text", pinyin=s.pinyin)
         variables["content"] = content
         variables["toc"] = toc
-        variables["mode_links"] = [(m, t[f"mode_{m}"], ctx.proxy_url(ctx.url, m), m == ctx.mode)
-                                   for m in VIEW_MODES if m in MODES]
+        # 订阅音频: a column (a list page) as the live podcast feed of its articles, where audio is offered
+        listed = article.page_type == "list" and bool(article.entries)
+        variables["feed_src"] = _own_route(ctx, "/feed") if listed and ctx.audio_available and ctx.url else ""
     return variables
+
+
+def mode_label(mode: str, ctx: Context) -> str:
+    """The label key of a mode. On the site's own origin (the forward door) `orig` is the live page itself."""
+    return "mode_overlay" if mode == "orig" and ctx.own_base else f"mode_{mode}"
+
+
+def ruby_filter(on: bool) -> Callable[[str], object]:
+    """`{{ py(text) }}`: the text with ruby pinyin when the reader asked for it, else as it is (escaped)."""
+    if not on:
+        return lambda text: text
+    return lambda text: Markup(annotate_html(str(escape(text or ""))))
 
 
 def _audio_src(audio_url: str) -> str:
@@ -122,12 +158,17 @@ def _audio_src(audio_url: str) -> str:
     return audio_url if "format=" in audio_url else audio_url + ("&" if "?" in audio_url else "?") + "format=mp3"
 
 
+def _own_route(ctx: Context, path: str) -> str:
+    """One of our own routes about this page (`path?url=<page>`), where the page finds our routes (own_base)."""
+    return f"{ctx.own_base}{path}?url={quote(ctx.url, safe='')}"
+
+
 def render_template(name: str, **variables: object) -> str:
     return environment().get_template(name).render(**variables)
 
 
 def _render_mode(page: Page, ctx: Context) -> Page:
-    article = page.article or Article(url=ctx.url, extraction="fallback")
+    article = convert_article(page.article or Article(url=ctx.url, extraction="fallback"), ctx.settings.script)
     page.output = render_template("article.html", **page_vars(ctx, article))
     page.media_type = "text/html"
     return page
@@ -162,6 +203,10 @@ def render_orig(page: Page, ctx: Context) -> Page:
     for img in body.iter("img"):
         if img.get("alt") is None:
             img.set("alt", "")
+    allow_zoom(tree)
+    t = ui_strings(ctx.ui_lang, s.script)
+    name_landmarks(body, {"nav": t["landmark_nav"], "aside": t["landmark_aside"], "search": t["landmark_search"]})
+    _reading_aids(tree, body, s.script, s.pinyin)
     variables = page_vars(ctx, None) | {"main_id": main_id}
     for el in lxml_html.fragments_fromstring(render_template("orig_inject_head.html", **variables)):
         head.append(el)
@@ -169,6 +214,14 @@ def render_orig(page: Page, ctx: Context) -> Page:
         body.insert(i, el)
     page.output = "<!DOCTYPE html>\n" + serialise(tree)
     return page
+
+
+def _reading_aids(tree: lxml_html.HtmlElement, body: lxml_html.HtmlElement, script: str, pinyin: bool) -> None:
+    """繁體 and 拼音 over the original page's own text (before our toolbar goes in: it has its own strings)."""
+    if pinyin:
+        annotate_tree(body)  # readings are looked up in the text as written, before any conversion
+    convert_tree(tree, script)
+    tree.set("lang", lang_tag(tree.get("lang", "zh-CN"), script))
 
 
 def _ensure_h1(tree: lxml_html.HtmlElement, body: lxml_html.HtmlElement, main: lxml_html.HtmlElement) -> None:

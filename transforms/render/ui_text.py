@@ -5,6 +5,10 @@ built in JavaScript except from these strings, handed over as a JSON data block)
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from ..aids.script import convert, converter, lang_tag
+
 STRINGS: dict[str, dict[str, str]] = {
     "zh": {
         "lang": "zh-CN",
@@ -25,9 +29,18 @@ STRINGS: dict[str, dict[str, str]] = {
         "contents": "目录",
         "listen": "朗读全文",
         "download_audio": "下载音频",
+        "captions": "字幕",
         "audio_unavailable": "本服务器暂时无法提供语音朗读。",
         "cached": "此页面为缓存版本",
-        "fallback": "未能识别正文，以下为简化后的整页内容。",
+        "fallback": "未能准确识别正文，以下为整页内容。",
+        "js_only": "这个网页需要在浏览器里运行程序才能显示内容，本代理无法为您简化。",
+        "open_original": "打开原网页",
+        "search_info": "搜索“{query}”，共找到 {count} 条结果",
+        "search_query": "搜索“{query}”的结果",
+        "search_results": "搜索结果",
+        "pager": "翻页",
+        "prev_page": "上一页",
+        "next_page": "下一页",
         "entries": "文章列表",
         "groups": "栏目导航",
         "modes": "阅读模式",
@@ -46,6 +59,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "sample": "示例文章",
         "table": "表格",
         "image": "图片",
+        "chart": "图表",
         "footer_links": "本站链接",
         # toolbar
         "toolbar": "无障碍工具栏",
@@ -131,6 +145,58 @@ STRINGS: dict[str, dict[str, str]] = {
         "homepage_steps": "打开浏览器的“设置”；找到“启动时”或“主页”；选择“打开特定网页”；填入本页地址：",
         "homepage_tip": "以后每次打开浏览器，都会先看到这个页面。",
         "error_back": "返回首页",
+        # 更多 menu, reading aids
+        "more": "更多",
+        "more_menu": "更多功能",
+        "tb_pinyin": "拼音",
+        "tb_script": "繁體",
+        "page_info": "本页信息",
+        "site": "网站",
+        # the player
+        "play": "播放",
+        "pause": "暂停",
+        "back15": "后退15秒",
+        "forward15": "前进15秒",
+        "download": "下载",
+        "progress": "播放进度",
+        "minutes_seconds": "{m}分{s}秒",
+        "seconds_only": "{s}秒",
+        "of_total": "{pos}，共{total}",
+        "about": "约",
+        "resume_at": "上次听到{t}，按“播放”接着听。",
+        "now_reading": "正在朗读：",
+        "player_failed": "语音暂时无法播放，请稍后再试。",
+        "player_done": "已播放完毕",
+        # settings: reading aids
+        "script": "字形",
+        "script_hans": "简体字",
+        "script_hant-tw": "繁體字（台灣）",
+        "script_hant-hk": "繁體字（香港）",
+        "pinyin": "拼音",
+        "pinyin_0": "不显示拼音",
+        "pinyin_1": "在汉字上方显示拼音",
+        # error pages
+        "tech_info": "技术信息",
+        "retry": "重新试一次",
+        "site_home": "去原网站首页",
+        "status_code": "状态码",
+        "upstream_status": "原网站返回的状态码",
+        "reason": "原因",
+        "address": "网址",
+        "landmark_nav": "导航",
+        "landmark_aside": "侧栏",
+        "landmark_search": "搜索",
+        # the forward door (browser proxy)
+        "mode_overlay": "原网页（带工具栏）",
+        "skip_toolbar": "跳过工具栏",
+        "forward_title": "用作浏览器代理",
+        "forward_intro": "设置一次浏览器的代理，以后直接打开任何政府网站：网页照常工作（搜索、办事表单都能用），上面多一条无障碍工具栏，一键换成长辈版。",
+        "forward_step_ca": "第一步：安装并信任本代理的证书（只对政府网站有效）。",
+        "forward_ca_link": "证书和各系统的安装步骤",
+        "forward_step_pac": "第二步：在浏览器或系统的代理设置中选择“使用自动配置脚本（PAC）”，填入：",
+        "forward_step_open": "第三步：打开任意政府网站，例如 www.gov.cn。",
+        "forward_manual": "不能用自动配置脚本时，也可以手动设置 HTTP 和 HTTPS 代理为：",
+        "forward_only_gov": "只有政府网站经过本代理，其他网站照常直接访问。",
     },
     "en": {
         "lang": "en",
@@ -151,9 +217,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "contents": "Contents",
         "listen": "Listen to the article",
         "download_audio": "Download audio",
+        "captions": "Captions",
         "audio_unavailable": "Audio is not available on this server right now.",
         "cached": "This is a cached copy",
-        "fallback": "The main text could not be found; this is the simplified whole page.",
+        "fallback": "The main text could not be found reliably; this is the whole page.",
+        "js_only": "This page needs programs running in the browser to show its content; the proxy cannot "
+                   "simplify it.",
+        "open_original": "Open the original page",
+        "search_info": "Search for “{query}”: {count} results",
+        "search_query": "Results for “{query}”",
+        "search_results": "Search results",
+        "pager": "Pages",
+        "prev_page": "Previous page",
+        "next_page": "Next page",
         "entries": "Articles",
         "groups": "Sections",
         "modes": "Reading mode",
@@ -173,6 +249,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "sample": "Sample article",
         "table": "Table",
         "image": "Image",
+        "chart": "Chart",
         "footer_links": "Site links",
         "toolbar": "Accessibility toolbar",
         "tb_sound": "Sound",
@@ -259,9 +336,83 @@ STRINGS: dict[str, dict[str, str]] = {
                           "specific page\"; enter this address:",
         "homepage_tip": "The browser will then open this page every time it starts.",
         "error_back": "Back to the home page",
+        "more": "More",
+        "more_menu": "More tools",
+        "tb_pinyin": "Pinyin",
+        "tb_script": "繁體",
+        "page_info": "About this page",
+        "site": "Site",
+        "play": "Play",
+        "pause": "Pause",
+        "back15": "Back 15 s",
+        "forward15": "Forward 15 s",
+        "download": "Download",
+        "progress": "Position",
+        "minutes_seconds": "{m} min {s} s",
+        "seconds_only": "{s} s",
+        "of_total": "{pos} of {total}",
+        "about": "about ",
+        "resume_at": "You stopped at {t}; press Play to go on.",
+        "now_reading": "Now reading: ",
+        "player_failed": "The audio cannot be played right now; please try again later.",
+        "player_done": "Finished",
+        "script": "Characters",
+        "script_hans": "Simplified (简体字)",
+        "script_hant-tw": "Traditional, Taiwan (繁體字 台灣)",
+        "script_hant-hk": "Traditional, Hong Kong (繁體字 香港)",
+        "pinyin": "Pinyin",
+        "pinyin_0": "No pinyin",
+        "pinyin_1": "Pinyin above the characters",
+        "tech_info": "Technical details",
+        "retry": "Try again",
+        "site_home": "Go to the site's home page",
+        "status_code": "Status",
+        "upstream_status": "The site's status",
+        "reason": "Reason",
+        "address": "Address",
+        "landmark_nav": "Navigation",
+        "landmark_aside": "Sidebar",
+        "landmark_search": "Search",
+        # the forward door (browser proxy)
+        "mode_overlay": "Original page (with toolbar)",
+        "skip_toolbar": "Skip the toolbar",
+        "forward_title": "Use it as your browser's proxy",
+        "forward_intro": "Set the browser's proxy once, then open any government site directly: the site keeps "
+                         "working (search, online forms) with an accessibility toolbar on top, and 长辈版 one "
+                         "click away.",
+        "forward_step_ca": "Step 1: install and trust this proxy's certificate (it is valid for government sites only).",
+        "forward_ca_link": "The certificate and the steps for each system",
+        "forward_step_pac": "Step 2: in the browser's or the system's proxy settings choose \"automatic proxy "
+                            "configuration (PAC)\" and enter:",
+        "forward_step_open": "Step 3: open any government site, for example www.gov.cn.",
+        "forward_manual": "Where a PAC address cannot be used, set the HTTP and HTTPS proxy by hand to:",
+        "forward_only_gov": "Only government sites go through this proxy; every other site is reached directly.",
     },
 }
 
 
-def ui_strings(lang: str) -> dict[str, str]:
-    return STRINGS.get(lang, STRINGS["zh"])
+@lru_cache(maxsize=1024)  # browsers send a handful of distinct values
+def preferred_lang(accept_language: str) -> str:
+    """The interface language for an Accept-Language header: English only when it is preferred over Chinese."""
+    for part in accept_language[:200].split(","):
+        tag = part.split(";")[0].strip().lower()
+        if tag.startswith("zh"):
+            return "zh"
+        if tag.startswith("en"):
+            return "en"
+    return "zh"
+
+
+def ui_strings(lang: str, script: str = "hans") -> dict[str, str]:
+    """The strings of a UI language, in the reader's script (繁體 turns the interface traditional too)."""
+    return _converted(lang if lang in STRINGS else "zh", script)
+
+
+@lru_cache(maxsize=16)
+def _converted(lang: str, script: str) -> dict[str, str]:
+    strings = STRINGS[lang]
+    if converter(script) is None:
+        return strings
+    out = {key: convert(value, script) for key, value in strings.items()}
+    out["lang"] = lang_tag(strings["lang"], script)
+    return out

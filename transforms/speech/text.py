@@ -20,6 +20,7 @@ from typing import Any
 
 from lxml import html as lxml_html
 
+from .. import tablegrid
 from ..article import Article
 from .normalise import normalise
 from .split import MAX_CHARS, fit, split_sentences
@@ -237,7 +238,7 @@ def _walk(el: lxml_html.HtmlElement, out: list[str], labels: dict[str, str]) -> 
             _image(child, out, labels)
         elif tag == "table":
             flush()
-            out.extend(table_paragraphs(child, labels))
+            out.extend(_table_paragraphs(child, labels))
         elif tag in TEXT_BLOCKS:
             flush()
             text = _inline_text(child)
@@ -280,7 +281,7 @@ def _walk_one(el: lxml_html.HtmlElement, out: list[str], labels: dict[str, str])
     if el.tag == "img":
         _image(el, out, labels)
     elif el.tag == "table":
-        out.extend(table_paragraphs(el, labels))
+        out.extend(_table_paragraphs(el, labels))
     else:
         _walk(el, out, labels)
 
@@ -302,52 +303,29 @@ def _figure(fig: lxml_html.HtmlElement, out: list[str], labels: dict[str, str]) 
     if not imgs and caption:
         out.append(caption)
     for table in fig.iter("table"):
-        out.extend(table_paragraphs(table, labels))
+        out.extend(_table_paragraphs(table, labels))
 
 
 def _grid(table: lxml_html.HtmlElement) -> tuple[list[list[str]], list[bool]]:
-    """Cell texts laid on a grid (colspan and rowspan repeated), and whether each row is a header row."""
-    rows = [tr for tr in table.iter("tr") if not _inside(tr, ("table",), table)]
+    """Cell texts laid on the table's grid (a merged cell's text in every slot it covers, "" where no cell is),
+    and whether each row is a header row."""
+    texts: dict[lxml_html.HtmlElement, str] = {}
+
+    def text(cell: lxml_html.HtmlElement | None) -> str:
+        if cell is None:
+            return ""
+        if cell not in texts:
+            texts[cell] = _clean(_inline_text(cell))
+        return texts[cell]
+
     grid: list[list[str]] = []
     header: list[bool] = []
-    carry: dict[int, tuple[str, int]] = {}  # column -> (text, rows still to fill)
-    for tr in rows:
-        row: list[str] = []
-        cells = [c for c in tr if c.tag in ("td", "th")]
-        col = 0
-        for cell in cells:
-            while col in carry:
-                text, left = carry[col]
-                row.append(text)
-                carry[col] = (text, left - 1)
-                if left - 1 == 0:
-                    del carry[col]
-                col += 1
-            text = _clean(_inline_text(cell))
-            span = min(_int(cell.get("colspan")), 50)
-            down = min(_int(cell.get("rowspan")), 500)
-            for _ in range(span):
-                if down > 1:
-                    carry[col] = (text, down - 1)
-                row.append(text)
-                col += 1
-        while col in carry:
-            text, left = carry.pop(col)
-            row.append(text)
-            if left > 1:
-                carry[col] = (text, left - 1)
-            col += 1
+    for tr, slots in zip(tablegrid.rows(table), tablegrid.grid(table), strict=True):
+        grid.append([text(cell) for cell in slots])
+        own = tablegrid.cells(tr)
         in_head = tr.getparent() is not None and tr.getparent().tag == "thead"
-        grid.append(row)
-        header.append(in_head or (bool(cells) and all(c.tag == "th" for c in cells)))
+        header.append(in_head or (bool(own) and all(c.tag == "th" for c in own)))
     return grid, header
-
-
-def _int(value: str | None) -> int:
-    try:
-        return max(1, int(value or 1))
-    except ValueError:
-        return 1
 
 
 def _join_header(upper: str, lower: str) -> str:
@@ -359,6 +337,12 @@ def table_paragraphs(table: lxml_html.HtmlElement, labels: dict[str, str] = LABE
     """A table read row by row, each value after its column header, the rows counted:
     第1行：市州，东湖市；合同数（项），4200。 A listener cannot glance back at the header row, so every value
     carries its header, and the row number says where in the table they are."""
+    return [_unmark(p) for p in _table_paragraphs(table, labels)]
+
+
+def _table_paragraphs(table: lxml_html.HtmlElement, labels: dict[str, str]) -> list[str]:
+    """table_paragraphs with each row marked (ROW_MARK: one sentence, cut only when too long). The cells are
+    laid out by `tablegrid`, as the page's layouts lay them out."""
     cap = table.find("caption")
     caption = _clean(_inline_text(cap)) if cap is not None else ""
     out = [labels["table"].format(caption) + labels["end"] if caption else labels["table_plain"] + labels["end"]]

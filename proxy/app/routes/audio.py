@@ -26,6 +26,8 @@ from urllib.parse import quote
 
 from aiohttp import web
 
+from transforms.aids.script import convert
+from transforms.context import script_of
 from transforms.speech.captions import vtt_cue, vtt_header, webvtt
 from transforms.speech.text import SpeechText, speech_text
 
@@ -169,9 +171,11 @@ def production_of(speech: SpeechService, text: SpeechText, rate: int, fmt: str, 
 async def sentences(request: web.Request) -> web.Response:
     _, text, _, page = await _article_speech(request)
     quoted = quote(page, safe="")
-    body = {"url": page, "title": text.title, "lang": text.lang, "count": len(text.sentences),
+    # ?script=hant-tw|hant-hk: the sentences as the page shows them to a 繁體 reader (the audio is the same)
+    script = script_of(request.query.get("script"))
+    body = {"url": page, "title": convert(text.title, script), "lang": text.lang, "count": len(text.sentences),
             "audio": f"/audio?url={quoted}", "captions": f"/audio/captions?url={quoted}",
-            "sentences": [{"i": i, "text": s.text, "paragraph": s.paragraph, "heading": s.heading,
+            "sentences": [{"i": i, "text": convert(s.text, script), "paragraph": s.paragraph, "heading": s.heading,
                            "audio": f"/audio/segment?url={quoted}&i={i}"} for i, s in enumerate(text.sentences)]}
     return web.json_response(body, dumps=lambda o: json.dumps(o, ensure_ascii=False),
                              headers={"Cache-Control": "private, max-age=60"})

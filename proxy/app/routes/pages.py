@@ -9,6 +9,9 @@ from collections.abc import Callable
 
 from aiohttp import web
 
+from transforms.aids.outputs import article_json
+from transforms.context import script_of
+
 from ...errors import TooLarge, UpstreamFailed
 from ...pages.fairness import client_key
 from ...pages.service import PageBytes, View, refuse_non_html
@@ -135,4 +138,6 @@ async def api_article(request: web.Request) -> web.Response:
     url = svc.check(urlscheme.target(request.query.get("url", ""), svc.cfg.server.max_url_length))
     src = await svc.source(url, refuse_non_html("该地址不是网页。", "That address is not a web page.", "api non-html"))
     article = await svc.article(src, ui_lang(request), PREFIX_LINKS)
-    return web.json_response(article.to_json(), dumps=lambda o: json.dumps(o, ensure_ascii=False))
+    # reading aids when asked: ?script=hant (or hant-tw, hant-hk), ?pinyin=1
+    body = article_json(article, script_of(request.query.get("script")), request.query.get("pinyin") == "1")
+    return web.json_response(body, dumps=lambda o: json.dumps(o, ensure_ascii=False))

@@ -42,10 +42,8 @@ def same_origin(request: web.Request) -> bool:
 
 def settings_from_query(query: dict[str, str]) -> tuple[Settings, str]:
     """The submitted form as Settings and a mode, validated through the same parser as the cookie."""
-    cookie = ".".join(f"{key}{query.get(name, '')}" for key, name in
-                      (("f", "font"), ("t", "theme"), ("l", "spacing"), ("s", "speech"), ("r", "rate")))
     mode = query.get("mode", "elder")
-    return Settings.decode(cookie), mode if mode in MODES else "elder"
+    return Settings.from_form(query), mode if mode in MODES else "elder"
 
 
 async def settings_page(request: web.Request) -> web.Response:

@@ -16,9 +16,10 @@ from ... import __version__
 from ...errors import BadURL
 from ...upstream.sample.site import SAMPLE_ARTICLE, SAMPLE_COLUMN
 from .. import urlscheme
-from ..keys import CONFIG, METRICS, SERVICES, STATIC
+from ..keys import CONFIG, FORWARD, METRICS, SERVICES, STATIC
 from ..middlewares import html_headers, new_nonce, settings_of, ui_lang
 from . import audio as routes_audio
+from . import forward as routes_forward
 from . import settings as routes_settings
 
 
@@ -27,9 +28,11 @@ async def home(request: web.Request) -> web.Response:
     links = [(m, urlscheme.proxied(SAMPLE_ARTICLE, m)) for m in MODES] if cfg.sample.enabled else []
     nonce = new_nonce()
     feed = f"/feed?url={quote(SAMPLE_COLUMN, safe='')}" if cfg.sample.enabled else ""
+    forward = request.app[FORWARD]
     body = render_home(ui_lang(request), links, settings_of(request), origin=f"{request.scheme}://{request.host}",
                        default_mode=request.cookies.get(routes_settings.MODE_COOKIE, "elder"), nonce=nonce,
-                       feed_example=feed)
+                       feed_example=feed,
+                       forward=routes_forward.addresses(request, forward) if forward.running else None)
     # the bookmarklets name the Host the browser used: a shared cache must keep one copy per Host
     return web.Response(text=body, content_type="text/html",
                         headers={**html_headers(nonce), "Vary": "Host, Cookie, Accept-Language"})

@@ -85,6 +85,7 @@ async def test_whole_article_mp3(proxy_url: str) -> None:
     assert status == 200 and len(body) == len(streamed)
     assert int(headers["Content-Length"]) == len(body)
     assert headers["Accept-Ranges"] == "bytes"
+    assert "private" in headers["Cache-Control"] and "Cookie" in headers["Vary"]  # the rate is the reader's
     assert headers["Content-Disposition"].startswith('inline; filename="article.mp3"')
     assert quote(f"{TITLE}.mp3", safe="") in headers["Content-Disposition"]
     info = mp3_info(body)

@@ -103,4 +103,9 @@ async def test_the_home_page_and_the_list_view_offer_the_subscription(server: Th
     assert f"{server.url}/feed?url=" in text  # the address's form, with this server's origin
     for mode in ("elder", "read", "a11y"):
         _, _, page = await get(f"{server.url}/{mode}/{COLUMN}")
-        assert "订阅音频" in page.decode() and f'href="/feed?url={quote(COLUMN, safe="/")}"' in page.decode()
+        text = page.decode()
+        assert "订阅音频" in text and f'href="{FEED}"' in text
+        # below the list and its pager, never above what the page is for
+        assert text.index('class="entries"') < text.index('class="pager"') < text.index('class="subscribe"')
+    _, _, article = await get(f"{server.url}/elder/https://sample.a11y-proxy.invalid/art/2026/list/art_1.html")
+    assert b'class="subscribe"' not in article  # an article is no column

@@ -58,6 +58,15 @@ def test_sample_url_works_offline() -> None:
     assert r.returncode == 0 and "科技成果转化" in r.stdout.decode()
 
 
+def test_extract_with_reading_aids() -> None:
+    r = run("extract", "https://sample.a11y-proxy.invalid/art/2026/11/20/art_1.html", "--format", "text",
+            "--script", "hant", "--pinyin")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.decode().splitlines()
+    assert lines[:2] == ["shì lì shěng kē jì tīng zhào kāi 2026 nián kē jì chéng guǒ zhuǎn huà gōng zuò tuī jìn huì",
+                         "示例省科技廳召開2026年科技成果轉化工作推進會"]
+
+
 def test_missing_file_is_one_line() -> None:
     r = run("render", "/nonexistent/page.html")
     err = r.stderr.decode().strip()

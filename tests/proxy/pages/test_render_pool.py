@@ -64,3 +64,13 @@ async def test_one_client_holds_at_most_its_share() -> None:
     assert limiter.try_acquire("b")
     limiter.release("a")
     assert limiter.try_acquire("a")
+
+
+async def test_a_reader_alone_uses_every_worker_but_not_while_others_read() -> None:
+    limiter = FairLimiter(2, reserve=1, window=60)
+    assert limiter.try_acquire("a") and limiter.try_acquire("a")  # alone: both
+    limiter.release("a")
+    limiter.release("a")
+    assert limiter.try_acquire("b")  # someone else reads now
+    limiter.release("b")
+    assert limiter.try_acquire("a") and not limiter.try_acquire("a")  # so one stays free for them

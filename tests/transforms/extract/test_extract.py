@@ -137,11 +137,13 @@ def test_home_page_yields_link_groups() -> None:
     assert all("更多" not in lk.title for g in art.groups for lk in g.links)
 
 
-def test_script_only_page_falls_back_to_the_whole_page() -> None:
+def test_script_only_page_is_said_to_be_one() -> None:
+    """Nothing to simplify: no body, no noscript plea as text; the page's own title and language."""
     art = run(load("js_only.html"), "https://zwfw.example.gov.cn/")
-    assert art.extraction == "fallback"
-    assert "需要启用JavaScript" in art.text
+    assert (art.page_type, art.extraction) == ("js_only", "js_only")
+    assert art.text == "" and "需要启用JavaScript" not in art.content_html
     assert "INITIAL_STATE" not in art.content_html and "<script" not in art.content_html
+    assert (art.title, art.lang) == ("某市政务服务网", "zh-CN")
 
 
 def test_english_page() -> None:

@@ -29,7 +29,7 @@ def rows() -> list[dict]:
     pages = q.load(CORPUS)
     if not pages:
         pytest.skip("corpus folder is empty")
-    return [q.score(q.ours, html, gold, repeat=1) for _, html, gold in pages]
+    return [q.run(q.ours, html, gold, repeat=1) for _, html, gold in pages]
 
 
 def test_text_f1(rows: list[dict]) -> None:
@@ -51,5 +51,6 @@ def test_decoding_helper_reads_gb_pages_as_gb18030() -> None:
     q = bench()
     gbk = "<meta charset=gb2312><p>县人民政府</p>".encode("gbk")
     assert "县人民政府" in q.decode(gbk)
+    assert "县人民政府关于做好冬季安全生产工作" in q.decode("<p>县人民政府关于做好冬季安全生产工作</p>".encode("gbk"))
     assert q.f1("县人民政府通知", "县人民政府通知") == 1.0
     assert q.f1("", "县人民政府") == 0.0

@@ -106,8 +106,7 @@ def test_step_options_from_config_mapping() -> None:
 # -- walks that replace XPath unions must select the same nodes in the same order ------------------
 _CRUMB_UNION = ("//body//text()[contains(., '位置')] | //*[contains(@class, 'crumb') or contains(@id, 'crumb')"
                 " or contains(@class, 'Crumb')]")
-_HEADING_UNION = ("//h1 | //h2 | //h3 | //*[contains(@class, 'title') or contains(@id, 'title')"
-                  " or contains(@class, 'Title') or contains(@class, 'headline')]")
+_HEADING_UNION = "//body//h1 | //body//h2 | //body//h3 | //body//*[contains(@class, 'headline')]"
 _NESTED = ("<html><head><title class='title'>t</title></head><body><div class='crumb'>a<p>当前位置"
            "<b class='crumb'>x</b>位置1</p>位置2<span id='crumbs'>位置3</span><h2>h</h2></div>位置4"
            "<i class='Crumb'></i><h1 id='subtitle'>y</h1><p class='Title headline'>z</p></body></html>")
@@ -131,13 +130,14 @@ def test_breadcrumb_candidates_in_xpath_union_order() -> None:
     assert [_node(n) for n in found] == [_node(n) for n in tree.xpath(_CRUMB_UNION)]
 
 
-def test_heading_candidates_in_xpath_union_order() -> None:
+def test_headline_candidates_in_xpath_union_order() -> None:
+    """h1-h3 and elements whose class names a headline (`subtitle` is no headline's name), in page order."""
     from lxml import html as lxml_html
 
-    from transforms.extract.metadata import heading_candidates
+    from transforms.extract.headline import candidates
 
     tree = lxml_html.document_fromstring(_NESTED)
-    assert heading_candidates(tree.find("body")) == tree.xpath(_HEADING_UNION)
+    assert candidates(tree) == tree.xpath(_HEADING_UNION)
 
 
 def _over_deep_page(size: int) -> str:

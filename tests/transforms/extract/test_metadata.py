@@ -7,7 +7,8 @@ from lxml import html as lxml_html
 
 from transforms.extract.byline import parse_line
 from transforms.extract.dates import parse_date
-from transforms.extract.metadata import detect_lang, read_metadata, strip_site_suffix, url_date
+from transforms.extract.metadata import detect_lang, read_metadata, url_date
+from transforms.extract.titles import headline_part
 from transforms.parse import parse_document
 
 
@@ -51,7 +52,7 @@ def test_dates_in_cms_urls(url: str, expected: str) -> None:
     ("新华全媒+丨积极因素不断增多——前4个月外贸向好", "新华全媒+丨积极因素不断增多——前4个月外贸向好"),
 ])
 def test_site_suffix_is_stripped(title: str, expected: str) -> None:
-    assert strip_site_suffix(title) == expected
+    assert headline_part(title) == expected
 
 
 def test_byline_fields_split_on_labels() -> None:
@@ -110,3 +111,60 @@ def test_meta_reading_does_not_change_the_tree() -> None:
     before = lxml_html.tostring(tree)
     read_metadata(tree, "https://x.gov.cn/")
     assert lxml_html.tostring(tree) == before
+
+
+# -- issue 12: visible dates over CMS meta, issued dates, bylines checked ------------------------------------
+
+def article_page(byline: str, head: str = "", after: str = "") -> str:
+    return (f"<html><head><title>全省经济运行情况新闻发布会召开_某省统计局</title>{head}</head><body>"
+            f"<h1>全省经济运行情况新闻发布会召开</h1>{byline}<div class='con'><p>一季度全省生产总值同比增长5.2%，"
+            f"主要指标好于预期，经济运行稳中向好。</p></div>{after}</body></html>")
+
+
+def test_visible_date_beats_a_migrated_meta_date_and_both_are_kept() -> None:
+    from transforms.context import Context
+    from transforms.pipeline import extract_article
+
+    html = article_page("<div class='info'>发布日期：2019-03-29　来源：某省统计局</div>",
+                        '<meta name="PubDate" content="2023-06-30 15:42:18">')
+    art = extract_article(html, Context(url="https://tjj.example.gov.cn/a.html"), ["extract"])
+    assert (art.published, art.meta_published) == ("2019-03-29", "2023-06-30T15:42:18")
+
+
+def test_same_day_in_meta_gives_the_time_of_day() -> None:
+    md = meta(article_page("<div class='info'>发布日期：2023-06-12</div>", '<meta name="PubDate" content="2023-06-12 16:35">'))
+    assert md.published == "2023-06-12T16:35"
+
+
+@pytest.mark.parametrize(("byline", "after", "expected"), [
+    ("<p class='time'>2023-12-06</p>", "<p>开标时间：2023年12月5日9时30分</p>", "2023-12-06"),
+    ("<p class='time'>［2024-01-20］</p>", "", "2024-01-20"),
+    ("<div class='date'>2023.08.15 · 市融媒体中心</div>", "", "2023-08-15"),
+    ("<div class='info'>来源：市统计局</div>", "<div class='comment'><p>发表时间：2024-01-02</p></div>", ""),
+])
+def test_unlabelled_dates_next_to_the_headline_count_and_others_do_not(byline: str, after: str, expected: str) -> None:
+    assert meta(article_page(byline, after=after)).visible_date == expected
+
+
+def test_date_spans_and_mixed_separators_are_no_dates() -> None:
+    assert parse_date("2024年1-2月全省规模以上工业生产情况") == ""
+    assert parse_date("2023-1-2月") == ""
+    assert parse_date("2023年5月30日至6月1日") == "2023-05-30"
+
+
+def test_issued_date_and_document_number_from_the_byline() -> None:
+    md = meta(article_page("<div class='info'>成文日期：2023-05-26　发布日期：2023-06-02　文号：某政办发〔2023〕21号</div>"))
+    assert (md.issued, md.visible_date, md.doc_number) == ("2023-05-26", "2023-06-02", "某政办发〔2023〕21号")
+
+
+@pytest.mark.parametrize(("line", "source", "author"), [
+    ("来源：来源：临江日报 发布时间：2023-10-08", "临江日报", ""),
+    ("发布时间：2020-07-21 来源： 【打印】 责任编辑：L_104485", "", ""),
+    ("来源：省公路局 2341", "省公路局", ""),
+    ("时间：2023.08.15 来源：省粮食和物资储备局 作者：王晓明 浏览：", "省粮食和物资储备局", "王晓明"),
+    ("日期：2023-07-28　作者：综合科", "", ""),
+    ("作者：张三 李四 来源：本报", "本报", "张三 李四"),
+])
+def test_bylines_are_checked(line: str, source: str, author: str) -> None:
+    fields = parse_line(line)
+    assert (fields.get("source", ""), fields.get("author", "")) == (source, author)

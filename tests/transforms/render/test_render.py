@@ -31,7 +31,8 @@ def article(**kw: object) -> Article:
 
 
 def render(mode: str, art: Article | None = None, **ctx_kw: object) -> lxml_html.HtmlElement:
-    ctx = Context(url=URL, mode=mode, proxy_url=lambda u, m: f"/{m}/{u}", **ctx_kw)  # type: ignore[arg-type]
+    ctx_kw = {"proxy_url": lambda u, m: f"/{m}/{u}", **ctx_kw}  # the prefix door's links unless told otherwise
+    ctx = Context(url=URL, mode=mode, **ctx_kw)  # type: ignore[arg-type]
     page = Page(tree=parse_document("<html><body><p>x</p></body></html>"), article=art or article())
     out = get(f"render_{mode}")(page, ctx).output
     assert out is not None
@@ -121,10 +122,17 @@ def test_home_page_shows_link_groups() -> None:
 
 def test_audio_player_or_a_clear_note() -> None:
     doc = render("elder", audio_available=True, audio_url="/audio?url=x")
-    audio = doc.xpath("//section[@class='listen']//audio")[0]
+    assert doc.xpath("string(//h2[@id='listen-h'])") == "朗读全文"
+    player = doc.xpath("//section[@class='listen']//div[@id='a11y-player']")[0]
+    labels = [b.text_content() for b in player.xpath(".//button")]
+    assert labels == ["播放", "后退15秒", "前进15秒", "语速中"]
+    slider = player.xpath(".//*[@role='slider']")[0]
+    assert slider.get("tabindex") == "0" and slider.get("aria-label") == "播放进度"
+    assert player.xpath(".//a[@download and text()='下载']/@href") == ["/audio?url=x&format=mp3&download=1"]
+    # without JavaScript: the browser's own player and a download link (lxml parses <noscript> as markup)
+    audio = doc.xpath("//section[@class='listen']//noscript//audio")[0]
     assert audio.get("controls") is not None and audio.get("src") == "/audio?url=x&format=mp3"
-    assert doc.xpath("//section[@class='listen']//a[@download and text()='下载音频']")
-    assert doc.xpath("string(//p[@id='listen-h'])") == "朗读全文"
+    assert doc.xpath("//section[@class='listen']//noscript//a[@download and text()='下载音频']")
     doc = render("elder", audio_available=False, audio_url="")
     assert not doc.xpath("//audio")
     assert "暂时无法提供语音朗读" in doc.xpath("string(//section[@class='listen'])")
@@ -137,11 +145,11 @@ def tool_actions(doc: lxml_html.HtmlElement) -> list[str]:
 def test_a11y_toolbar_is_complete_and_labelled() -> None:
     doc = render("a11y")
     assert tool_actions(doc) == ["sound", "rate", "point", "read", "bigger", "smaller", "theme", "cursor", "cross",
-                                 "caption", "textonly", "reset", "help"]
-    for b in doc.xpath("//section[@id='a11y-tb']//ul/li/button"):
+                                 "caption", "textonly", "pinyin", "script", "reset", "help"]
+    for b in doc.xpath("//section[@id='a11y-tb']//ul/li/button[@data-action]"):
         assert b.get("type") == "button" and b.text_content().strip() and b.get("aria-keyshortcuts")
     toggles = doc.xpath("//section[@id='a11y-tb']//button[@aria-pressed]/@data-action")
-    assert toggles == ["sound", "point", "read", "cursor", "cross", "caption", "textonly"]
+    assert toggles == ["sound", "point", "read", "cursor", "cross", "caption", "textonly", "pinyin", "script"]
     assert doc.xpath("//*[@id='a11y-live' and @role='status']")
     assert doc.xpath("//dialog[@id='a11y-help']//kbd[text()='Alt+↑']")
     assert doc.xpath("//section[@id='a11y-tb']//a[starts-with(@href, '/settings?back=%2Fa11y%2F')]")
@@ -149,7 +157,7 @@ def test_a11y_toolbar_is_complete_and_labelled() -> None:
 
 def test_elder_toolbar_is_reduced_with_a_big_read_button() -> None:
     doc = render("elder")
-    assert tool_actions(doc) == ["read", "bigger", "smaller", "theme", "help"]
+    assert tool_actions(doc) == ["read", "bigger", "smaller", "theme", "pinyin", "script", "help"]
     big = doc.xpath("//button[@data-action='read']")[0]
     assert big.get("class") == "a11y-tb-big" and big.text_content() == "朗读"
 
@@ -195,3 +203,47 @@ def test_script_strings_are_json_not_code() -> None:
     doc = render("a11y")
     data = doc.xpath("//script[@id='a11y-strings']")[0]
     assert data.get("type") == "application/json" and re.search(r'"theme_dark"', data.text)
+
+
+def test_pinyin_over_title_and_text_never_in_the_text_itself() -> None:
+    doc = render("elder", settings=Settings(pinyin=True))
+    h1 = doc.xpath("//h1")[0]
+    assert h1.text_content() == "示例文章标题" and h1.xpath(".//rt/@data-py")[:2] == ["shì", "lì"]
+    paragraph = doc.xpath("//div[@class='content']//p")[0]
+    assert paragraph.text_content() == "第一段。" and paragraph.xpath(".//rt/@aria-hidden") == ["true"] * 3
+    assert "pinyin-on" in doc.get("class").split()
+    assert [a.text for a in doc.xpath("//nav[@aria-label='阅读模式']//a")][0] == "长辈版"  # the interface has none
+    assert not render("elder").xpath("//ruby")
+
+
+def test_text_mode_rows_keep_pinyin() -> None:
+    doc = render("text", settings=Settings(pinyin=True))
+    row = doc.xpath("//p[@class='row']")[0]
+    assert row.text_content() == "序号：1；名称：东湖研究院" and row.xpath(".//rt")
+
+
+def test_traditional_script_turns_the_page_and_the_interface() -> None:
+    doc = render("a11y", settings=Settings(script="hant-hk"))
+    assert doc.get("lang") == "zh-Hant-HK"
+    assert doc.xpath("string(//h1)") == "示例文章標題"
+    assert "第一段。" in doc.xpath("string(//div[@class='content'])")
+    assert doc.xpath("string(//a[@class='skip-link'])") == "跳到正文"
+    assert doc.xpath("//nav[@aria-label='當前位置']") and doc.xpath("//button[@data-action='theme' and contains(., '配色')]")
+    assert doc.xpath("//button[@data-action='script']/@aria-pressed") == ["true"]
+    assert "語速" in doc.xpath("string(//section[@id='a11y-tb'])")
+
+
+def test_orig_allows_zoom_names_landmarks_and_takes_the_aids() -> None:
+    ctx = Context(url=URL, mode="orig", settings=Settings(script="hant-tw", pinyin=True))
+    page = Page(tree=parse_document(
+        "<html><head><meta name='viewport' content='width=device-width, initial-scale=1, maximum-scale=1, "
+        "user-scalable=no'><title>银行通知</title></head><body><nav><a href='/'>首页</a></nav>"
+        "<nav aria-label='栏目'><h2>栏目导航</h2></nav><nav aria-label='栏目'><a href='/b'>b</a></nav>"
+        "<main><h1>银行通知</h1><p>发布</p></main></body></html>"))
+    doc = lxml_html.document_fromstring(get("render_orig")(page, ctx).output or "")
+    assert doc.xpath("//meta[@name='viewport']/@content") == ["width=device-width, initial-scale=1"]
+    assert doc.xpath("//nav/@aria-label") == ["導航 1", "欄目", "欄目 3"]  # unique, the site's own name kept
+    assert doc.get("lang") == "zh-Hant-TW" and doc.findtext(".//title") == "銀行通知"
+    h1 = doc.xpath("//main/h1")[0]
+    assert h1.text_content() == "銀行通知" and h1.xpath(".//rt/@data-py") == ["yín", "háng", "tōng", "zhī"]
+    assert not doc.xpath("//section[@id='a11y-tb']//ruby")  # our toolbar is added after, as it is

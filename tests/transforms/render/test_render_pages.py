@@ -37,12 +37,12 @@ def test_settings_page_is_a_plain_get_form() -> None:
     form = doc.xpath("//form")[0]
     assert form.get("method") == "get" and form.get("action") == "/settings"
     legends = doc.xpath("//fieldset/legend/text()")
-    assert legends == ["默认阅读模式", "字号", "配色", "行距", "朗读声音", "语速"]
+    assert legends == ["默认阅读模式", "字号", "配色", "行距", "朗读声音", "语速", "字形", "拼音"]
     for radio in doc.xpath("//input[@type='radio']"):
         assert doc.xpath(f"//label[@for='{radio.get('id')}']"), radio.get("id")
     checked = {r.get("name"): r.get("value") for r in doc.xpath("//input[@checked]")}
     assert checked == {"mode": "text", "font": "2", "theme": "yellow", "spacing": "0", "speech": "server",
-                       "rate": "4"}
+                       "rate": "4", "script": "hans", "pinyin": "0"}
     assert doc.xpath("//input[@name='back' and @value='/a11y/x']")
     assert len(doc.xpath("//input[@name='mode']")) == len(MODES)
 

@@ -21,12 +21,13 @@
   var RATES = [0.6, 0.8, 1, 1.25, 1.5];
   var TOGGLE_CLASS = { cursor: 'big-cursor', cross: 'cross-on', caption: 'caption-on', textonly: 'text-only' };
   var TOGGLES = ['sound', 'point', 'cursor', 'cross', 'caption', 'textonly'];
+  var SCRIPTS = ['hans', 'hant-tw', 'hant-hk'];
   var SHORTCUTS = {
     KeyV: 'sound', KeyS: 'rate', KeyP: 'point', KeyX: 'read', ArrowUp: 'bigger', ArrowDown: 'smaller',
-    Backquote: 'theme', KeyM: 'cursor', KeyC: 'cross', KeyB: 'caption', KeyT: 'textonly', KeyR: 'reset',
-    Slash: 'help', Digit1: 'nav', Digit2: 'main'
+    Backquote: 'theme', KeyM: 'cursor', KeyC: 'cross', KeyB: 'caption', KeyT: 'textonly', KeyY: 'pinyin',
+    KeyJ: 'script', KeyR: 'reset', Slash: 'help', Digit1: 'nav', Digit2: 'main'
   };
-  var DEFAULTS = { font: 0, theme: 'default', spacing: 0, speech: 'server', rate: 2,
+  var DEFAULTS = { font: 0, theme: 'default', spacing: 0, speech: 'server', rate: 2, script: 'hans', pinyin: false,
     sound: true, point: false, cursor: false, cross: false, caption: false, textonly: false };
 
   bookmarklets();
@@ -41,9 +42,11 @@
   var crossV = tb.querySelector('.a11y-cross-v');
   var help = doc.getElementById('a11y-help');
   var pageUrl = tb.getAttribute('data-page-url') || '';
+  var base = tb.getAttribute('data-base') || ''; // where our server's endpoints live on this page's origin
   var serverAudio = tb.getAttribute('data-audio') === '1';
   var skip = doc.querySelector('.skip-link');
   var mainId = skip ? skip.getAttribute('href').slice(1) : 'main';
+  var pageScript = tb.getAttribute('data-script') || 'hans';
 
   /* ---------- settings: cookie first (what the server rendered), then localStorage ---------- */
 
@@ -55,8 +58,10 @@
     function num(key, hi, fallback) {
       return /^\d+$/.test(v[key] || '') && +v[key] <= hi ? +v[key] : fallback;
     }
+    var script = { hant: 'hant-tw', tw: 'hant-tw', hk: 'hant-hk' }[v.c] || v.c;
     return { font: num('f', PERCENT.length - 1, 0), theme: THEMES.indexOf(v.t) >= 0 ? v.t : 'default',
-      spacing: num('l', 2, 0), speech: v.s === 'browser' ? 'browser' : 'server', rate: num('r', 4, 2) };
+      spacing: num('l', 2, 0), speech: v.s === 'browser' ? 'browser' : 'server', rate: num('r', 4, 2),
+      script: SCRIPTS.indexOf(script) >= 0 ? script : 'hans', pinyin: v.p === '1' };
   }
 
   function cookieValue() {
@@ -71,12 +76,15 @@
   var stored = loadStore();
   var fromCookie = cookieValue();
   var state = Object.assign({}, DEFAULTS, parseParts(fromCookie || stored.cookie || ''));
+  state.hant = stored.hant || (state.script !== 'hans' ? state.script : 'hant-tw');  // 繁體's variant, kept when off
   TOGGLES.forEach(function (k) {
     if (stored.toggles && typeof stored.toggles[k] === 'boolean') state[k] = stored.toggles[k];
   });
 
+  /** The cookie's text form: exactly Settings.encode() (the reading aids only when on). */
   function settingsValue() {
-    return 'f' + state.font + '.t' + state.theme + '.l' + state.spacing + '.s' + state.speech + '.r' + state.rate;
+    return 'f' + state.font + '.t' + state.theme + '.l' + state.spacing + '.s' + state.speech + '.r' + state.rate +
+      (state.script !== 'hans' ? '.c' + state.script : '') + (state.pinyin ? '.p1' : '');
   }
 
   function save() {
@@ -84,7 +92,9 @@
     doc.cookie = COOKIE + '=' + value + '; path=/; max-age=31536000; SameSite=Lax';
     var toggles = {};
     TOGGLES.forEach(function (k) { toggles[k] = state[k]; });
-    try { localStorage.setItem(STORE, JSON.stringify({ cookie: value, toggles: toggles })); } catch (e) { /* private mode */ }
+    try {
+      localStorage.setItem(STORE, JSON.stringify({ cookie: value, toggles: toggles, hant: state.hant || stored.hant }));
+    } catch (e) { /* private mode */ }
   }
 
   /* ---------- showing the state: classes on <html>, aria-pressed, labels ---------- */
@@ -96,10 +106,10 @@
     keep.push('theme-' + state.theme, 'font-' + state.font, 'spacing-' + state.spacing);
     Object.keys(TOGGLE_CLASS).forEach(function (k) { if (state[k]) keep.push(TOGGLE_CLASS[k]); });
     root.className = keep.join(' ');
-    tb.querySelectorAll('button[aria-pressed]').forEach(function (b) {
-      var action = b.getAttribute('data-action');
-      var on = action === 'read' ? reader.active : !!state[action];
-      b.setAttribute('aria-pressed', on ? 'true' : 'false');
+    tb.querySelectorAll('button[aria-pressed], [role="menuitemcheckbox"]').forEach(function (b) {
+      var action = b.getAttribute('data-action') || b.getAttribute('data-menu-action');
+      var on = action === 'read' ? reader.active : action === 'script' ? state.script !== 'hans' : !!state[action];
+      b.setAttribute(b.hasAttribute('aria-pressed') ? 'aria-pressed' : 'aria-checked', on ? 'true' : 'false');
     });
     setState('rate', S['rate_' + state.rate]);
     setState('theme', S['theme_' + state.theme]);
@@ -109,8 +119,9 @@
   }
 
   function setState(action, text) {
-    var span = tb.querySelector('button[data-action="' + action + '"] .a11y-state');
-    if (span && text) span.textContent = text;
+    if (!text) return;
+    doc.querySelectorAll('[data-action="' + action + '"] .a11y-state, [data-menu-action="' + action + '"] .a11y-state, ' +
+      '[data-player="' + action + '"] .a11y-state').forEach(function (span) { span.textContent = text; });
   }
 
   function announce(message) {
@@ -174,14 +185,24 @@
     warned: false,
     /** The server's sentences for this page (what its segments are cut from), or [] without audio. */
     sentences: function () {
+      return this.items().then(function (items) { return items.map(function (x) { return x.text; }); });
+    },
+    /** The server's sentences as objects: {text (as written, in the page's script), start, end (seconds into
+     * the whole article's audio, when the server gives them: the player's timing hook), chars}. */
+    items: function () {
       if (!this.list) {
+        var script = pageScript !== 'hans' ? '&script=' + encodeURIComponent(pageScript) : '';
         this.list = !serverAudio ? Promise.resolve([]) :
-          fetch('/audio/sentences?url=' + encodeURIComponent(pageUrl), { credentials: 'same-origin' })
+          fetch(base + '/audio/sentences?url=' + encodeURIComponent(pageUrl) + script, { credentials: 'same-origin' })
             .then(function (r) { return r.ok ? r.json() : []; })
             .then(function (data) {
-              // {sentences: [{i, text (as written), paragraph, audio}]} (proxy/app/routes/audio.py)
+              // {sentences: [{i, text, paragraph, audio}]} (proxy/app/routes/audio.py)
               var items = Array.isArray(data) ? data : (data && data.sentences) || [];
-              return items.map(function (x) { return typeof x === 'string' ? x : (x && x.text) || ''; });
+              return items.map(function (x) {
+                var text = typeof x === 'string' ? x : (x && x.text) || '';
+                var timed = x && typeof x.start === 'number' && typeof x.end === 'number' && x.end > x.start;
+                return { text: text, start: timed ? x.start : null, end: timed ? x.end : null, chars: norm(text).length };
+              });
             })
             .catch(function () { return []; });
       }
@@ -225,7 +246,7 @@
       a.onended = finish;
       a.onerror = fallback;
       // the server speaks at the reader's 语速 (from the cookie), so no playbackRate here
-      a.src = '/audio/segment?url=' + encodeURIComponent(pageUrl) + '&i=' + unit.index;
+      a.src = base + '/audio/segment?url=' + encodeURIComponent(pageUrl) + '&i=' + unit.index;
       var playing = a.play();
       if (playing && playing.catch) playing.catch(fallback);
     },
@@ -313,6 +334,7 @@
     start: function () {
       var blocks = this.collect();
       if (!blocks.length) return;
+      if (player.playing) player.pause();
       this.active = true;
       this.i = 0;
       this.j = 0;
@@ -406,8 +428,14 @@
     return function () { state[name] = !state[name]; announce(onOff(name)); };
   }
 
+  /** Alt+1 / Alt+2: the focus moves to the region and shows there (a ring until it moves on). */
   function focusRegion(el) {
     if (!el.hasAttribute('tabindex')) el.setAttribute('tabindex', '-1');
+    el.classList.add('a11y-region-focus');
+    el.addEventListener('blur', function off() {
+      el.classList.remove('a11y-region-focus');
+      el.removeEventListener('blur', off);
+    });
     el.focus();
     el.scrollIntoView({ block: 'start' });
   }
@@ -422,6 +450,8 @@
     rate: function () {
       state.rate = (state.rate + 1) % RATES.length;
       announce(S.tb_rate + ' ' + S['rate_' + state.rate]);
+      save();  // the server reads the new 语速 from the cookie for the next segment
+      if (player.el && player.list) player.rateChanged();
     },
     point: function () {
       state.point = !state.point;
@@ -460,6 +490,11 @@
       announce(onOff('caption'));
     },
     textonly: toggle('textonly'),
+    // the reading aids are made by the server (the page is converted there): saved, then the page reloads
+    pinyin: function () { state.pinyin = !state.pinyin; },
+    script: function () {
+      if (state.script !== 'hans') { state.hant = state.script; state.script = 'hans'; } else state.script = state.hant;
+    },
     reset: function () {
       if (reader.active) reader.stop(false);
       speech.stop();
@@ -483,13 +518,362 @@
     }
   };
   var opener = null;
-  var PERSISTED = ['sound', 'rate', 'point', 'bigger', 'smaller', 'theme', 'cursor', 'cross', 'caption', 'textonly', 'reset'];
+  var PERSISTED = ['sound', 'rate', 'point', 'bigger', 'smaller', 'theme', 'cursor', 'cross', 'caption', 'textonly',
+    'pinyin', 'script', 'reset'];
+  var RELOAD = ['pinyin', 'script'];
 
   function run(action) {
     if (!actions[action]) return;
+    // an aid the page does not offer (the forward door's live page): its shortcut does nothing
+    if (RELOAD.indexOf(action) >= 0 && !tb.querySelector('[data-action="' + action + '"]')) return;
+    var aids = state.script + state.pinyin;
     actions[action]();
     apply();
     if (PERSISTED.indexOf(action) >= 0) save();
+    if (RELOAD.indexOf(action) >= 0 || (action === 'reset' && aids !== state.script + state.pinyin)) location.reload();
+  }
+
+
+  /* ---------- 更多: a menu (APG menu button): ↑/↓ move, Home/End, Esc closes, Tab leaves ---------- */
+
+  var menu = {
+    button: doc.getElementById('a11y-more'),
+    list: doc.getElementById('a11y-menu'),
+    items: function () {
+      return Array.prototype.filter.call(this.list.querySelectorAll('[role^="menuitem"]'), function (el) {
+        return el.getClientRects().length > 0;
+      });
+    },
+    open: function (last) {
+      this.list.hidden = false;
+      this.button.setAttribute('aria-expanded', 'true');
+      var items = this.items();
+      if (items.length) items[last ? items.length - 1 : 0].focus();
+    },
+    close: function (refocus) {
+      if (this.list.hidden) return;
+      this.list.hidden = true;
+      this.button.setAttribute('aria-expanded', 'false');
+      if (refocus) this.button.focus();
+    },
+    move: function (delta, to) {
+      var items = this.items();
+      var i = items.indexOf(doc.activeElement);
+      var next = to === 'first' ? 0 : to === 'last' ? items.length - 1 : (i + delta + items.length) % items.length;
+      if (items[next]) items[next].focus();
+    },
+    keydown: function (event) {
+      var k = event.key;
+      if (k === 'ArrowDown') this.move(1);
+      else if (k === 'ArrowUp') this.move(-1);
+      else if (k === 'Home') this.move(0, 'first');
+      else if (k === 'End') this.move(0, 'last');
+      else if (k === 'Escape') this.close(true);
+      else if (k === 'Tab') { this.close(false); return; }
+      else if (k === ' ' && event.target.tagName === 'A') event.target.click();
+      else return;
+      event.preventDefault();
+      event.stopPropagation();
+    }
+  };
+  if (menu.button && menu.list) {
+    menu.button.addEventListener('click', function () {
+      if (menu.list.hidden) menu.open(false); else menu.close(false);
+    });
+    menu.button.addEventListener('keydown', function (event) {
+      if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+        event.preventDefault();
+        menu.open(event.key === 'ArrowUp');
+      }
+    });
+    menu.list.addEventListener('keydown', function (event) { menu.keydown(event); });
+    doc.addEventListener('click', function (event) {
+      if (!menu.list.hidden && !menu.list.contains(event.target) && !menu.button.contains(event.target)) menu.close(false);
+    });
+  } else {
+    menu.close = function () {};
+  }
+
+  /* ---------- the player: the server's sentence segments in a row (the ones 连读 reads), with a timeline ----------
+   * Timing: each sentence's start/end from /audio/sentences when the server gives them (the hook for exact
+   * times), else the lengths of the segments heard so far and, for the rest, an estimate from their characters
+   * (shown as 约). Position is kept per article in localStorage. */
+
+  var POSITIONS = 'a11y-proxy-positions';
+  var SECONDS_PER_CHAR = [0.42, 0.34, 0.27, 0.22, 0.18];  // a first guess per 语速 step, until segments are heard
+
+  function clock(seconds) {
+    var s = Math.max(0, Math.round(seconds));
+    return Math.floor(s / 60) + ':' + ('0' + (s % 60)).slice(-2);
+  }
+
+  function spoken(seconds) {
+    var s = Math.max(0, Math.round(seconds));
+    var m = Math.floor(s / 60);
+    return m ? S.minutes_seconds.replace('{m}', m).replace('{s}', s % 60) : S.seconds_only.replace('{s}', s);
+  }
+
+  var player = {
+    el: doc.getElementById('a11y-player'),
+    audio: null,
+    list: null,       // [{text, start, end, chars}]
+    heard: {},        // sentence index -> seconds, measured at the current rate
+    k: 0,             // current sentence
+    offset: 0,        // seconds into it
+    playing: false,
+    pendingFraction: 0,
+    init: function () {
+      var el = this.el;
+      if (!el) return;
+      this.play = el.querySelector('[data-player="play"]');
+      this.slider = el.querySelector('[role="slider"]');
+      this.fill = el.querySelector('.player-fill');
+      this.thumb = el.querySelector('.player-thumb');
+      this.pos = el.querySelector('.player-pos');
+      this.total = el.querySelector('.player-total');
+      this.now = el.querySelector('.player-now');
+      this.resume = el.querySelector('.player-resume');
+      var self = this;
+      el.addEventListener('click', function (event) {
+        var b = event.target.closest('button[data-player]');
+        if (!b) return;
+        var what = b.getAttribute('data-player');
+        if (what === 'play') self.toggle();
+        else if (what === 'back') self.seekBy(-15);
+        else if (what === 'forward') self.seekBy(15);
+        else if (what === 'rate') run('rate');
+      });
+      this.slider.addEventListener('keydown', function (event) { self.key(event); });
+      this.slider.addEventListener('pointerdown', function (event) { self.drag(event); });
+      var saved = this.saved();
+      if (saved) {
+        this.k = saved.k;
+        this.offset = saved.t;
+        this.load().then(function () {
+          self.show();
+          self.resumeNote();
+        });
+      }
+      window.addEventListener('pagehide', function () { self.remember(); });
+    },
+    load: function () {
+      var self = this;
+      return speech.items().then(function (items) { self.list = items; return items; });
+    },
+    duration: function (i) {
+      var x = this.list[i];
+      if (x.start !== null) return x.end - x.start;
+      if (this.heard[i]) return this.heard[i];
+      var secs = 0, chars = 0;
+      for (var j in this.heard) { secs += this.heard[j]; chars += this.list[j].chars; }
+      var perChar = chars > 20 ? secs / chars : SECONDS_PER_CHAR[state.rate];
+      return Math.max(0.8, x.chars * perChar);
+    },
+    exact: function () {
+      for (var i = 0; i < this.list.length; i++) {
+        if (this.list[i].start === null && !this.heard[i]) return false;
+      }
+      return true;
+    },
+    startOf: function (k) {
+      var t = 0;
+      for (var i = 0; i < k; i++) t += this.duration(i);
+      return t;
+    },
+    length: function () { return this.startOf(this.list.length); },
+    at: function () { return this.startOf(this.k) + this.offset; },
+    /** The slider, the clock and the sentence on screen (and in 大字幕) as they are now. */
+    show: function () {
+      if (!this.list || !this.list.length) return;
+      var total = this.length();
+      var at = Math.min(total, this.at());
+      var approx = this.exact() ? '' : S.about;
+      var pct = total ? (100 * at / total) : 0;
+      this.fill.style.width = pct + '%';
+      this.thumb.style.left = pct + '%';
+      this.pos.textContent = clock(at);
+      this.total.textContent = (approx ? '~' : '') + clock(total);
+      this.slider.setAttribute('aria-valuemax', String(Math.round(total)));
+      this.slider.setAttribute('aria-valuenow', String(Math.round(at)));
+      this.slider.setAttribute('aria-valuetext', S.of_total.replace('{pos}', spoken(at)).replace('{total}', approx + spoken(total)));
+    },
+    sentence: function () {
+      var text = this.list[this.k] ? this.list[this.k].text : '';
+      this.now.hidden = !text;
+      this.now.textContent = text;
+      caption(text);
+      highlight(text);
+    },
+    toggle: function () {
+      if (this.playing) this.pause(); else this.start();
+    },
+    start: function () {
+      var self = this;
+      if (reader.active) reader.stop(false);
+      this.el.classList.add('player-started');
+      this.resume.hidden = true;
+      this.load().then(function (items) {
+        if (!items.length) { self.fail(); return; }
+        if (self.k >= items.length) { self.k = 0; self.offset = 0; }
+        self.playing = true;
+        self.el.classList.add('playing');
+        self.play.textContent = S.pause;
+        self.segment();
+      });
+    },
+    pause: function () {
+      this.playing = false;
+      this.el.classList.remove('playing');
+      this.play.textContent = S.play;
+      if (this.audio) {
+        this.offset = this.audio.currentTime || this.offset;
+        this.audio.pause();
+      }
+      this.show();
+      this.remember();
+    },
+    /** Play sentence k from `offset` seconds in. */
+    segment: function () {
+      var self = this;
+      var k = this.k;
+      var a = this.audio || (this.audio = new Audio());
+      a.onloadedmetadata = function () {
+        if (isFinite(a.duration) && a.duration > 0) self.heard[k] = a.duration;
+        if (self.pendingFraction) { self.offset = self.pendingFraction * a.duration; self.pendingFraction = 0; }
+        if (self.offset > 0) a.currentTime = Math.min(self.offset, Math.max(0, a.duration - 0.2));
+        self.show();
+      };
+      a.ontimeupdate = function () { if (self.k === k) { self.offset = a.currentTime; self.show(); } };
+      a.onended = function () {
+        if (self.k !== k) return;
+        self.k++;
+        self.offset = 0;
+        if (self.k >= self.list.length) { self.finish(); return; }
+        self.remember();
+        self.segment();
+      };
+      a.onerror = function () { if (self.k === k) self.fail(); };
+      a.src = base + '/audio/segment?url=' + encodeURIComponent(pageUrl) + '&i=' + k;
+      this.sentence();
+      this.show();
+      var p = a.play();
+      if (p && p.catch) p.catch(function (e) { if (self.k === k && e && e.name !== 'AbortError') self.fail(); });
+    },
+    seekTo: function (t) {
+      if (!this.list || !this.list.length) return;
+      t = Math.max(0, Math.min(t, this.length() - 0.1));
+      var k = 0, at = 0;
+      while (k < this.list.length - 1 && at + this.duration(k) <= t) { at += this.duration(k); k++; }
+      var same = k === this.k && this.audio && this.playing;
+      this.k = k;
+      this.offset = Math.max(0, t - at);
+      if (same) this.audio.currentTime = this.offset;
+      else if (this.playing) this.segment();
+      else this.sentence();
+      this.show();
+      this.remember();
+    },
+    seekBy: function (delta) {
+      var self = this;
+      this.el.classList.add('player-started');
+      this.load().then(function () {
+        if (self.playing && self.audio) self.offset = self.audio.currentTime;
+        self.seekTo(self.at() + delta);
+      });
+    },
+    key: function (event) {
+      var steps = { ArrowRight: 15, ArrowUp: 15, ArrowLeft: -15, ArrowDown: -15, PageUp: 60, PageDown: -60 };
+      var self = this;
+      if (event.key in steps) this.seekBy(steps[event.key]);
+      else if (event.key === 'Home') this.load().then(function () { self.seekTo(0); });
+      else if (event.key === 'End') this.load().then(function () { self.seekTo(self.length()); });
+      else return;
+      event.preventDefault();
+      event.stopPropagation();
+    },
+    drag: function (event) {
+      var self = this;
+      var box = this.slider.getBoundingClientRect();
+      function to(e) {
+        var f = Math.max(0, Math.min(1, (e.clientX - box.left) / box.width));
+        if (self.list) self.seekTo(f * self.length());
+      }
+      this.load().then(function () { to(event); });
+      this.slider.setPointerCapture(event.pointerId);
+      function moved(e) { to(e); }
+      function up() {
+        self.slider.removeEventListener('pointermove', moved);
+        self.slider.removeEventListener('pointerup', up);
+      }
+      this.slider.addEventListener('pointermove', moved);
+      this.slider.addEventListener('pointerup', up);
+    },
+    /** 语速 changed: the server makes the following segments at the new rate; the sentence now playing
+     * starts again at the same point of its text. */
+    rateChanged: function () {
+      var fraction = this.audio && this.audio.duration ? this.audio.currentTime / this.audio.duration : 0;
+      this.heard = {};
+      if (this.playing) {
+        this.offset = 0;
+        this.pendingFraction = fraction;
+        this.segment();
+      }
+      this.show();
+    },
+    finish: function () {
+      this.pause();
+      this.k = 0;
+      this.offset = 0;
+      this.forget();
+      this.show();
+      caption('');
+      highlight('');
+      announce(S.player_done);
+    },
+    fail: function () {
+      this.pause();
+      announce(S.player_failed);
+      this.now.hidden = false;
+      this.now.textContent = S.player_failed;
+    },
+    positions: function () {
+      try { return JSON.parse(localStorage.getItem(POSITIONS) || '{}') || {}; } catch (e) { return {}; }
+    },
+    saved: function () {
+      var x = this.positions()[pageUrl];
+      return x && typeof x.k === 'number' && x.k >= 0 ? { k: x.k, t: +x.t || 0 } : null;
+    },
+    remember: function () {
+      if (!this.list || (!this.k && !this.offset)) return;
+      var all = this.positions();
+      all[pageUrl] = { k: this.k, t: Math.round(this.offset * 10) / 10, at: Date.now() };
+      var urls = Object.keys(all).sort(function (a, b) { return all[b].at - all[a].at; });
+      urls.slice(50).forEach(function (u) { delete all[u]; });
+      try { localStorage.setItem(POSITIONS, JSON.stringify(all)); } catch (e) { /* private mode */ }
+    },
+    forget: function () {
+      var all = this.positions();
+      delete all[pageUrl];
+      try { localStorage.setItem(POSITIONS, JSON.stringify(all)); } catch (e) { /* private mode */ }
+    },
+    resumeNote: function () {
+      if (!this.list || this.k >= this.list.length) return;
+      this.resume.hidden = false;
+      this.resume.textContent = S.resume_at.replace('{t}', spoken(this.at()));
+      this.now.hidden = false;
+      this.now.textContent = this.list[this.k].text;
+    }
+  };
+
+  /** The block of the page that holds `text` (a server sentence), highlighted without moving the page. */
+  var highlighted = null;
+  function highlight(text) {
+    if (highlighted) highlighted.classList.remove('a11y-reading');
+    highlighted = null;
+    var s = norm(text);
+    if (!s) return;
+    var found = reader.collect().filter(function (el) { return norm(textOf(el)).indexOf(s) >= 0; })[0];
+    if (found) { found.classList.add('a11y-reading'); highlighted = found; }
   }
 
   /* ---------- wiring ---------- */
@@ -497,6 +881,11 @@
   doc.addEventListener('click', function (event) {
     var button = event.target.closest && event.target.closest('button[data-action]');
     if (button && (tb.contains(button) || help.contains(button))) run(button.getAttribute('data-action'));
+    var item = event.target.closest && event.target.closest('button[data-menu-action]');
+    if (item && tb.contains(item)) {
+      menu.close(true);
+      run(item.getAttribute('data-menu-action'));
+    }
   });
 
   doc.addEventListener('keydown', function (event) {
@@ -512,6 +901,7 @@
     if (!reader.active || event.ctrlKey || event.metaKey || event.altKey) return;
     var t = event.target;
     if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    if (t && t.closest && t.closest('[role="slider"], [role="menu"]')) return;  // their arrows are their own
     if (event.key === 'ArrowRight') { event.preventDefault(); reader.skip(1); }
     else if (event.key === 'ArrowLeft') { event.preventDefault(); reader.skip(-1); }
     else if (event.key === 'Escape' && !help.open) reader.stop(false);
@@ -538,6 +928,7 @@
   doc.addEventListener('mouseover', onPoint, { passive: true });
   window.addEventListener('resize', fitCaption);
 
+  player.init();
   apply();
   // The cookie is the server's copy: rewrite it when it was missing (restored from localStorage) or stale.
   if (fromCookie !== settingsValue()) save();
