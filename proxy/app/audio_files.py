@@ -77,6 +77,10 @@ class AudioFiles:
             async with prod.changed:
                 await prod.changed.wait_for(lambda p=prod: p.done)
 
+    async def find_local(self, key: str, fmt: str) -> Stored | None:
+        """The finished file if this machine has it (never a copy from the share: a cheap look)."""
+        return await asyncio.to_thread(self.store.find, key, fmt)
+
     async def find(self, key: str, fmt: str) -> Stored | None:
         """The finished file: on this machine's disk, else copied from the share (another instance made it)."""
         stored = await asyncio.to_thread(self.store.find, key, fmt)

@@ -119,7 +119,8 @@ def page_vars(ctx: Context, article: Article | None) -> dict[str, object]:
         "article": article,
         "original_url": ctx.original_url or ctx.url,
         "audio_src": _audio_src(ctx.audio_url),
-        "captions_src": _own_route(ctx, "/audio/captions") if ctx.audio_url else "",
+        "captions_src": _own_route(ctx, "/audio/captions") + ("" if s.script == "hans" else f"&script={s.script}")
+        if ctx.audio_url else "",
         "toolbar": True,
         "py": ruby_filter(s.pinyin),
         "mode_links": [(m, t[mode_label(m, ctx)], ctx.proxy_url(ctx.url, m), m == ctx.mode)

@@ -41,7 +41,7 @@ from ...speech.article import ArticleAudio
 from ...speech.encode import FORMATS, MEDIA_TYPES
 from ...speech.service import RATE_MAX, RATE_MIN, Audio, SpeechFailed, SpeechService, audio_filename
 from ...speech.tags import TagInfo, id3
-from ...speech.timeline import Timeline
+from ...speech.timeline import Cue, Timeline
 from .. import urlscheme
 from ..audio_files import AudioFiles, Production
 from ..byteranges import Unsatisfiable, parse_range
@@ -116,9 +116,16 @@ async def whole_article(request: web.Request) -> web.StreamResponse:
 
 async def captions(request: web.Request) -> web.StreamResponse:
     """The article's WebVTT transcript: one cue per spoken sentence, timed from the audio as made. From the
-    finished file's timeline, or followed while the audio is made (the same production /audio streams)."""
+    finished file's timeline, or followed while the audio is made (the same production /audio streams).
+    ?script= as for /audio/sentences: the cues in the script the page shows (the audio is the same)."""
     speech, text, tags, _ = await _article_speech(request)
     rate = _rate(request, speech)
+    script = script_of(request.query.get("script"))
+
+    def shown(cue: Cue) -> Cue:
+        return dataclasses.replace(cue, text=convert(cue.text, script))
+
+    title = convert(text.title, script)
     speech.check_length(text.chars)
     key = article_key(speech, text, rate, "mp3", tags)
     files = request.app[AUDIO_FILES]
@@ -126,7 +133,7 @@ async def captions(request: web.Request) -> web.StreamResponse:
                "Vary": "Cookie", "Access-Control-Allow-Origin": "*"}
     stored = await files.find(key, "mp3")
     if stored is not None:
-        body = webvtt(Timeline.from_json(stored.meta["timeline"]).cues, text.title)
+        body = webvtt([shown(c) for c in Timeline.from_json(stored.meta["timeline"]).cues], title)
         return web.Response(body=body.encode(), headers=headers)
     prod = files.production(key, "mp3", production_of(speech, text, rate, "mp3", key, tags))
     cues = files.cues(prod)
@@ -135,14 +142,14 @@ async def captions(request: web.Request) -> web.StreamResponse:
     resp.enable_chunked_encoding()
     await resp.prepare(request)
     try:
-        await resp.write(vtt_header(text.title).encode())
+        await resp.write(vtt_header(title).encode())
         n = 0
         if first is not None:
             n += 1
-            await resp.write(vtt_cue(n, first).encode())
+            await resp.write(vtt_cue(n, shown(first)).encode())
         async for cue in cues:
             n += 1
-            await resp.write(vtt_cue(n, cue).encode())
+            await resp.write(vtt_cue(n, shown(cue)).encode())
     except ProxyError as e:
         request["reason"] = e.log_reason
         if request.transport is not None:
@@ -169,16 +176,37 @@ def production_of(speech: SpeechService, text: SpeechText, rate: int, fmt: str, 
 
 
 async def sentences(request: web.Request) -> web.Response:
-    _, text, _, page = await _article_speech(request)
+    speech, text, tags, page = await _article_speech(request)
     quoted = quote(page, safe="")
+    spans = await _sentence_spans(request, speech, text, tags)
     # ?script=hant-tw|hant-hk: the sentences as the page shows them to a 繁體 reader (the audio is the same)
     script = script_of(request.query.get("script"))
     body = {"url": page, "title": convert(text.title, script), "lang": text.lang, "count": len(text.sentences),
             "audio": f"/audio?url={quoted}", "captions": f"/audio/captions?url={quoted}",
             "sentences": [{"i": i, "text": convert(s.text, script), "paragraph": s.paragraph, "heading": s.heading,
-                           "audio": f"/audio/segment?url={quoted}&i={i}"} for i, s in enumerate(text.sentences)]}
+                           "audio": f"/audio/segment?url={quoted}&i={i}", **spans.get(i, {})}
+                          for i, s in enumerate(text.sentences)]}
     return web.json_response(body, dumps=lambda o: json.dumps(o, ensure_ascii=False),
                              headers={"Cache-Control": "private, max-age=60"})
+
+
+async def _sentence_spans(request: web.Request, speech: SpeechService, text: SpeechText,
+                          tags: TagInfo) -> dict[int, dict[str, float]]:
+    """Each sentence's `start` and `end` in the whole article's audio at the reader's rate, once that file is
+    made (the player's exact timeline; until then it estimates): from the start of its words to the start of
+    the next sentence's, the last one to the end, so that the spans add up to the file and a position in the
+    player is the same position in the downloaded MP3. Only from this machine's disk: asked on every page
+    with a player, it never copies a file from the share."""
+    if text.chars > speech.cfg.max_chars:
+        return {}
+    key = article_key(speech, text, _rate(request, speech), "mp3", tags)
+    stored = await request.app[AUDIO_FILES].find_local(key, "mp3")
+    if stored is None:
+        return {}
+    timeline = Timeline.from_json(stored.meta["timeline"])
+    cues = timeline.cues
+    ends = [c.start for c in cues[1:]] + [timeline.seconds]
+    return {c.index: {"start": round(c.start, 3), "end": round(end, 3)} for c, end in zip(cues, ends, strict=True)}
 
 
 async def segment(request: web.Request) -> web.StreamResponse:

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 import aiohttp
 import pytest
+import webvtt
 from mutagen.id3 import ID3
 
 from proxy.app.keys import AUDIO_FILES, SPEECH
@@ -165,6 +166,31 @@ async def test_the_stream_refuses_like_the_file(server: ThreadServer, site: str)
             assert r.status == 413  # over speech.max_chars: an error page, not a broken stream
         async with s.get(audio_url(server, f"{site}/files/notice.pdf")) as r:
             assert r.status == 415
+
+
+async def test_sentences_carry_their_times_once_the_file_is_made(server: ThreadServer, site: str) -> None:
+    """The player's exact timeline: /audio/sentences gives each sentence's start and end in the article's audio
+    once the file is made (until then none, and the player estimates); the spans tile the file, start where
+    the transcript's cues start, and come in the page's script like the sentences' texts."""
+    await ready(server)
+    page = f"{site}/long/1200/timed"
+    async with aiohttp.ClientSession() as s:
+        async with s.get(audio_url(server, page, "/audio/sentences")) as r:
+            simplified = (await r.json())["sentences"]
+        assert all("start" not in x and "end" not in x for x in simplified)
+        async with s.get(audio_url(server, page)) as r:
+            audio = await r.read()
+        async with s.get(audio_url(server, page, "/audio/sentences") + "&script=hant") as r:
+            timed = (await r.json())["sentences"]
+        async with s.get(audio_url(server, page, "/audio/captions") + "&script=hant") as r:
+            assert r.headers["Content-Type"].startswith("text/vtt")
+            cues = list(webvtt.from_buffer(io.StringIO(await r.text())))
+    starts, ends = [x["start"] for x in timed], [x["end"] for x in timed]
+    assert starts[0] == 0 and all(b > a for a, b in zip(starts, ends, strict=True)) and ends[:-1] == starts[1:]
+    assert abs(ends[-1] - mp3_info(audio)["seconds"]) < 0.3
+    assert [c.start for c in cues] == [f"00:{int(x // 60):02d}:{x % 60:06.3f}" for x in starts]
+    assert [c.text for c in cues] == [x["text"] for x in timed]
+    assert "隊伍" in "".join(x["text"] for x in timed) and "队伍" in "".join(x["text"] for x in simplified)
 
 
 def test_the_disk_cache_is_bounded_and_evicts_the_least_recently_used(tmp_path: Path) -> None:

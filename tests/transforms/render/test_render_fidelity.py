@@ -165,14 +165,14 @@ def test_on_a_sites_origin_the_script_only_page_and_the_fallback_note_lead_to_th
                                                                              "/.well-known/a11y-proxy/audio?url=x")])
 def test_our_routes_about_the_page_honour_own_base(own_base: str, audio_url: str) -> None:
     """The native player's captions track (the transcript, WebVTT) and a column's 订阅音频 (the live feed) are our
-    routes: under own_base on a site's origin, as the player's audio is."""
+    routes: under own_base on a site's origin, as the player's audio is; the transcript in the reader's script."""
     from urllib.parse import quote
 
     q = quote(URL, safe="")
-    doc = render("elder", article(), own_base=own_base, audio_url=audio_url)
+    doc = render("elder", article(), own_base=own_base, audio_url=audio_url, settings=Settings(script="hant-tw"))
     track = doc.xpath("//noscript//audio/track")[0]  # the native player, without JavaScript
     assert (track.get("kind"), track.get("srclang")) == ("captions", "zh")
-    assert track.get("src") == f"{own_base}/audio/captions?url={q}"
+    assert track.get("src") == f"{own_base}/audio/captions?url={q}&script=hant-tw"
     assert not doc.xpath("//*[@class='subscribe']")  # an article is no column
     entries = [ListEntry(f"第{i}篇通知", f"https://kjt.example.gov.cn/art/{i}.html", "2026-11-20") for i in range(8)]
     listing = Article(url=URL, title="通知公告", page_type="list", extraction="list", entries=entries,

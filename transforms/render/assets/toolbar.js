@@ -196,7 +196,8 @@
           fetch(base + '/audio/sentences?url=' + encodeURIComponent(pageUrl) + script, { credentials: 'same-origin' })
             .then(function (r) { return r.ok ? r.json() : []; })
             .then(function (data) {
-              // {sentences: [{i, text, paragraph, audio}]} (proxy/app/routes/audio.py)
+              // {sentences: [{i, text, paragraph, heading, audio, start?, end?}]} (proxy/app/routes/audio.py;
+              // start and end once the whole article's audio is made at this 语速)
               var items = Array.isArray(data) ? data : (data && data.sentences) || [];
               return items.map(function (x) {
                 var text = typeof x === 'string' ? x : (x && x.text) || '';
@@ -595,8 +596,8 @@
   }
 
   /* ---------- the player: the server's sentence segments in a row (the ones 连读 reads), with a timeline ----------
-   * Timing: each sentence's start/end from /audio/sentences when the server gives them (the hook for exact
-   * times), else the lengths of the segments heard so far and, for the rest, an estimate from their characters
+   * Timing: each sentence's start/end from /audio/sentences when the server gives them (once the article's
+   * audio file is made: its exact times), else the lengths of the segments heard so far and, for the rest, an estimate from their characters
    * (shown as 约). Position is kept per article in localStorage. */
 
   var POSITIONS = 'a11y-proxy-positions';
