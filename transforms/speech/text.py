@@ -36,10 +36,10 @@ CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9'’.\-/ ]*[A-Za-z0-9]|[A-Za-z]")
 CJK_RUN = re.compile(rf"[{CJK}][{CJK}\s，。、；：！？“”（）《》…—]*")
 LABELS = {
-    "zh": {"source": "来源：{}", "date": "发布日期：{}", "image": "图片：{}", "table": "表格：{}", "table_plain": "表格",
+    "zh": {"source": "来源：{}", "date": "发布日期：{}", "image": "图片：{}", "image_plain": "图片", "table": "表格：{}", "table_plain": "表格",
            "attachments": "附件：{}", "sep": "，", "end": "。", "list_sep": "；", "pair": "{}，{}", "row": "第{}行：{}",
            "heading": "小标题：{}"},
-    "en": {"source": "Source: {}", "date": "Published: {}", "image": "Image: {}", "table": "Table: {}",
+    "en": {"source": "Source: {}", "date": "Published: {}", "image": "Image: {}", "image_plain": "Image", "table": "Table: {}",
            "table_plain": "Table", "attachments": "Attachments: {}", "sep": ", ", "end": ".", "list_sep": "; ",
            "pair": "{}, {}", "row": "Row {}: {}", "heading": "Section: {}"},
 }
@@ -49,6 +49,7 @@ ROW_MARK = "\x1f"  # a table row: one sentence (a caption that keeps the row tog
 DATA = Path(__file__).resolve().parent / "data"
 SEPARATORS = re.compile(r"[\s|｜/／·•・:：,，、;；\[\]【】()（）<>《》〔〕「」\-—_=+*#]+")
 CHINESE_VOICES = ("zh", "yue")
+GENERIC_ALTS = frozenset({"图片", "图", "图表", "照片", "图像", "image", "picture", "photo", "img"})
 DOC_EXTENSION = re.compile(r"\.(pdf|docx?|xlsx?|et|wps|ofd|pptx?|zip|rar|7z|txt|csv)$", re.I)
 
 
@@ -141,8 +142,12 @@ def speech_text(article: Article) -> SpeechText:
     body = _marked_paragraphs(article.content_html, labels) if article.content_html.strip() else \
         [p for p in article.text.split("\n\n") if not is_furniture(p)]
     paragraphs.extend(body)
-    if article.attachments:
-        names = [DOC_EXTENSION.sub("", a.name.strip()) for a in article.attachments]
+    # 附件 once: the body often lists them itself (extraction keeps a document's 附件 lines); the attachment
+    # list adds only those the body did not name
+    said = re.sub(r"\s+", "", "".join(_unmark(p) for p in body))
+    names = [name for name in (DOC_EXTENSION.sub("", a.name.strip()) for a in article.attachments)
+             if name and re.sub(r"\s+", "", name) not in said]
+    if names:
         paragraphs.append(labels["attachments"].format("\n".join(names)))
     out = SpeechText(lang, title)
     say = normalise if lang in CHINESE_VOICES else (lambda s: s)
@@ -288,7 +293,9 @@ def _walk_one(el: lxml_html.HtmlElement, out: list[str], labels: dict[str, str])
 
 def _image(img: lxml_html.HtmlElement, out: list[str], labels: dict[str, str], caption: str = "") -> None:
     alt = _clean(img.get("alt", ""))
-    if alt:
+    if alt.strip("。.：:").lower() in GENERIC_ALTS:  # alt="图片" says only that it is one: "图片。", not "图片：图片"
+        out.append(labels["image_plain"] + labels["end"])
+    elif alt:
         out.append(labels["image"].format(alt) + ("" if alt[-1] in "。.!！?？" else labels["end"]))
     if caption and caption not in alt:
         out.append(caption)

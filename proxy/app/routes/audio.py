@@ -259,6 +259,10 @@ async def article_speech(app: web.Application, raw_url: str, ui: str) -> tuple[S
         data = json.loads(hit.body)
         return SpeechText.from_json(data["text"]), TagInfo(**data["tags"]), page
     article = await svc.article(src, ui, PREFIX_LINKS)
+    if article.extraction == "js_only":  # its words are made by the site's scripts: a title alone is no audio
+        raise ProxyError("这个页面的内容要由网页里的脚本显示，无法朗读。请打开原网页。",
+                         "This page's content is made by its scripts, so it cannot be read aloud; open the original "
+                         "page.", status=422, reason="nothing to say: script-only page")
     text = await svc.pool.run(speech_text, article)
     if not text.sentences:
         raise ProxyError("这个页面没有可以朗读的文字。", "There is no text on this page to read aloud.", status=422,

@@ -193,6 +193,15 @@ async def test_sentences_carry_their_times_once_the_file_is_made(server: ThreadS
     assert "隊伍" in "".join(x["text"] for x in timed) and "队伍" in "".join(x["text"] for x in simplified)
 
 
+async def test_a_script_only_page_is_not_read_aloud(server: ThreadServer, site: str) -> None:
+    """Its words are made by its scripts: no title-only audio (its page shows no player either)."""
+    await ready(server)
+    async with aiohttp.ClientSession() as s:
+        for path in ("/audio", "/audio/sentences", "/audio/captions"):
+            async with s.get(audio_url(server, f"{site}/pages/js_only.html", path)) as r:
+                assert r.status == 422, path
+
+
 def test_the_disk_cache_is_bounded_and_evicts_the_least_recently_used(tmp_path: Path) -> None:
     store = AudioStore(tmp_path, max_bytes=3500)  # 4 files: one goes, down to 90 %
     for name in "abc":

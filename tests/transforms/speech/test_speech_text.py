@@ -166,11 +166,30 @@ def test_images_are_announced_by_alt_text_and_lists_kept() -> None:
     assert "第一条" in texts and "第二条" in texts
 
 
+def test_a_picture_whose_alt_only_says_picture_is_announced_once() -> None:
+    st = speech_text(Article(url="u", title="通知", content_html='<div><p>正文。</p><img src="a.jpg" alt="图片"></div>'))
+    assert [s.text for s in st.sentences][-1] == "图片。"
+
+
 def test_attachments_are_listed_at_the_end_without_file_extensions() -> None:
     st = speech_text(sample_article(attachments=[Attachment("1. 工作要点.pdf", "https://x/a.pdf", "pdf"),
                                                  Attachment("2. 名单.xlsx", "https://x/b.xlsx", "xlsx")]))
     assert [s.text for s in st.sentences[-2:]] == ["附件：1. 工作要点", "2. 名单"]
     assert st.sentences[-2].spoken == "附件：一，工作要点"
+
+
+def test_attachments_the_body_names_are_read_once() -> None:
+    """Extraction keeps a document's 附件 lines in the body: the attachment list adds only the others."""
+    html = "<div><p>请各单位认真填报。</p><p>附件：1.排查表.xlsx</p></div>"
+    st = speech_text(Article(url="u", title="关于开展排查的通知", content_html=html,
+                             attachments=[Attachment("1.排查表.xlsx", "https://x/a.xlsx", "xlsx"),
+                                          Attachment("2.技术要求.pdf", "https://x/b.pdf", "pdf")]))
+    texts = [s.text for s in st.sentences]
+    assert sum("排查表" in t for t in texts) == 1
+    assert texts[-1] == "附件：2.技术要求"
+    both = speech_text(Article(url="u", title="通知", content_html=html,
+                               attachments=[Attachment("1.排查表.xlsx", "https://x/a.xlsx", "xlsx")]))
+    assert [s.text for s in both.sentences][-1] == "附件：1.排查表.xlsx"  # the body's own line, and nothing after
 
 
 def test_text_is_used_when_there_is_no_html() -> None:
