@@ -231,11 +231,11 @@ class PageService:
         hit = await self.cache.get("css:" + url)
         return hit.body if hit is not None and hit.fresh else None
 
-    async def article(self, src: PageBytes, ui_lang: str, links: LinkPolicy) -> Article:
+    async def article(self, src: PageBytes, ui_lang: str, links: LinkPolicy, client: str = LOCAL) -> Article:
         f = src.fetched
         ctx = self.context(f.url, "read", Settings(), ui_lang, links)
         return await self.pool.run(jobs.extract_page, f.body, f.headers.get("content-type", ""), ctx,
-                                   self.cfg.modes["api"])
+                                   self.cfg.modes["api"], client=client)
 
 
 def refuse_non_html(zh: str, en: str, reason: str) -> PassThrough:

@@ -7,6 +7,7 @@ import asyncio
 import socket
 import time
 from collections.abc import Iterator
+from urllib.parse import quote
 
 import aiohttp
 import pytest
@@ -171,23 +172,31 @@ async def test_passthrough_drops_hop_by_hop_and_sandboxes_active_types(hostile: 
         proxy.stop()
 
 
-async def test_one_client_cannot_take_every_fetch(hostile: HostileServer) -> None:
+@pytest.mark.parametrize(("route", "status"), [("page", 200), ("feed", 422)])
+async def test_one_client_cannot_take_every_fetch(hostile: HostileServer, route: str, status: int) -> None:
     """A client over its share of fetches waits for its own earlier ones (never 503 while its share is
-    busy); another client's page is fetched at once meanwhile; each client's pages are served in turn."""
+    busy); another client's page is fetched at once meanwhile; each client's pages are served in turn. The
+    live feed (and the audio routes) fetch with the asking reader's share too, as pages do: one client's twelve
+    feeds do not hold another reader's behind them (a feed of an article page: 422, said at once)."""
     cfg = hostile_config(hostile.port, upstream__max_concurrent_fetches=8, upstream__max_fetches_per_client=4,
                          upstream__connections_per_host=8)
     cfg.server.trusted_proxies = ["127.0.0.1"]  # two clients, named in X-Forwarded-For
     proxy = start_proxy(cfg)
     evil = f"http://evil.test.gov.cn:{hostile.port}"
     greedy, reader = {"X-Forwarded-For": "203.0.113.7"}, {"X-Forwarded-For": "2001:db8:1:2::9"}
+
+    def address(path: str) -> str:
+        return f"{proxy.url}/read/{evil}{path}" if route == "page" else \
+            f"{proxy.url}/feed?url={quote(evil + path, safe='')}"
+
     try:
-        hogs = [asyncio.create_task(fetch(f"{proxy.url}/read/{evil}/sleep?greedy={i}", headers=greedy))
+        hogs = [asyncio.create_task(fetch(address(f"/sleep?greedy={i}"), headers=greedy))
                 for i in range(12)]  # more than all the fetch slots
         await asyncio.sleep(0.3)  # four fetching, eight waiting behind them
         start = time.monotonic()
-        status, _, _ = await fetch(f"{proxy.url}/read/{evil}/ok?reader=1", headers=reader)
-        assert status == 200 and time.monotonic() - start < 0.7  # not behind the greedy client's twelve
+        got, _, _ = await fetch(address("/ok?reader=1"), headers=reader)
+        assert got == status and time.monotonic() - start < 0.7  # not behind the greedy client's twelve
         assert not any(h.done() for h in hogs)
-        assert [s for s, _, _ in await asyncio.gather(*hogs)] == [200] * 12  # slower, but all served
+        assert [s for s, _, _ in await asyncio.gather(*hogs)] == [status] * 12  # slower, but all served
     finally:
         proxy.stop()

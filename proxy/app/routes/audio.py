@@ -36,6 +36,7 @@ from ...cache.audio import AudioStore, RedisShare, Stored
 from ...cache.entry import Entry
 from ...cache.redis import RedisCache
 from ...errors import BadURL, ProxyError
+from ...pages.fairness import client_key
 from ...pages.service import refuse_non_html
 from ...speech.article import ArticleAudio
 from ...speech.encode import FORMATS, MEDIA_TYPES
@@ -48,6 +49,7 @@ from ..byteranges import Unsatisfiable, parse_range
 from ..keys import AUDIO_FILES, CONFIG, SERVICES, SPEECH
 from ..middlewares import settings_of, ui_lang
 from ..urlscheme import PREFIX_LINKS
+from .pages import client_address
 
 AUDIO_TTL = 24 * 3600  # audio depends only on the words, voice and rate: keep it as long as the cache allows
 FILE_BLOCK = 1 << 16
@@ -241,29 +243,33 @@ async def speech_ready(request: web.Request) -> SpeechService:
 async def _article_speech(request: web.Request) -> tuple[SpeechService, SpeechText, TagInfo, str]:
     """The speech service, and the SpeechText, tags and address of the page in ?url=."""
     speech = await speech_ready(request)
-    text, tags, page = await article_speech(request.app, request.query.get("url", ""), ui_lang(request))
+    text, tags, page = await article_speech(request.app, request.query.get("url", ""), ui_lang(request),
+                                            client_address(request))
     return speech, text, tags, page
 
 
-async def article_speech(app: web.Application, raw_url: str, ui: str) -> tuple[SpeechText, TagInfo, str]:
-    """What the page at `raw_url` says and the tags of its audio, cached with the page's bytes."""
+async def article_speech(app: web.Application, raw_url: str, ui: str,
+                         client: str | None = None) -> tuple[SpeechText, TagInfo, str]:
+    """What the page at `raw_url` says and the tags of its audio, cached with the page's bytes. `client` (the
+    reader's address) takes its fair share of fetches and render workers, as its pages do."""
     svc = app[SERVICES]
     url = svc.check(urlscheme.target(raw_url, svc.cfg.server.max_url_length))
     src = await svc.source(url, refuse_non_html("该地址不是网页，无法朗读。",
                                                 "That address is not a web page; it cannot be read aloud.",
-                                                "audio non-html"))
+                                                "audio non-html"), client)
+    who = client_key(client)
     page = src.fetched.url
     key = f"speech:{__version__}:{page}:{hashlib.sha256(src.fetched.body).hexdigest()[:16]}"
     hit = await svc.cache.get(key)
     if hit is not None:
         data = json.loads(hit.body)
         return SpeechText.from_json(data["text"]), TagInfo(**data["tags"]), page
-    article = await svc.article(src, ui, PREFIX_LINKS)
+    article = await svc.article(src, ui, PREFIX_LINKS, who)
     if article.extraction == "js_only":  # its words are made by the site's scripts: a title alone is no audio
         raise ProxyError("这个页面的内容要由网页里的脚本显示，无法朗读。请打开原网页。",
                          "This page's content is made by its scripts, so it cannot be read aloud; open the original "
                          "page.", status=422, reason="nothing to say: script-only page")
-    text = await svc.pool.run(speech_text, article)
+    text = await svc.pool.run(speech_text, article, client=who)
     if not text.sentences:
         raise ProxyError("这个页面没有可以朗读的文字。", "There is no text on this page to read aloud.", status=422,
                          reason="nothing to say")

@@ -21,6 +21,7 @@ from transforms.article import Article, ListEntry
 from ... import __version__
 from ...cache.entry import Entry
 from ...errors import ProxyError
+from ...pages.fairness import client_key
 from ...pages.service import refuse_non_html
 from ...podcast.cover import cover_png
 from ...podcast.feed import Channel, Episode, build_feed
@@ -28,6 +29,7 @@ from .. import urlscheme
 from ..keys import AUDIO_FILES, SERVICES, SPEECH
 from ..urlscheme import PREFIX_LINKS
 from .audio import article_key, article_speech, production_of, speech_ready
+from .pages import client_address
 
 log = logging.getLogger("a11y_proxy.feed")
 MAX_ITEMS = 20  # the list page's first entries: a podcast app shows the newest
@@ -43,10 +45,11 @@ def setup(app: web.Application) -> None:
 async def _list_article(request: web.Request) -> tuple[Article, str]:
     svc = request.app[SERVICES]
     url = svc.check(urlscheme.target(request.query.get("url", ""), svc.cfg.server.max_url_length))
+    client = client_address(request)  # the list and its articles: the reader's fair share, as pages are
     src = await svc.source(url, refuse_non_html("该地址不是网页，无法生成订阅。",
                                                 "That address is not a web page; there is no feed for it.",
-                                                "feed non-html"))
-    article = await svc.article(src, "zh", PREFIX_LINKS)
+                                                "feed non-html"), client)
+    article = await svc.article(src, "zh", PREFIX_LINKS, client_key(client))
     if article.page_type != "list" or not article.entries:
         raise ProxyError("这个页面不是栏目列表页，无法生成音频订阅。请打开栏目（列有文章标题和日期的页面）后再订阅。",
                          "This page is not a list of articles (a column), so there is no audio feed for it.",
@@ -94,7 +97,7 @@ async def _episode(request: web.Request, origin: str, entry: ListEntry, rate: in
     An entry that cannot be read (gone, not a page) is left out of the feed."""
     app = request.app
     try:
-        text, tags, page = await article_speech(app, entry.url, "zh")
+        text, tags, page = await article_speech(app, entry.url, "zh", client_address(request))
     except ProxyError as e:
         log.info("feed: leaving out %s: %s", entry.url[:200], e.log_reason)
         return None
