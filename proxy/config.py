@@ -222,7 +222,7 @@ def _validate(cfg: Config) -> None:
     need(0 < cfg.speech.max_chars <= 1_000_000, f"speech.max_chars must be 1..1000000, not {cfg.speech.max_chars}")
     need(cfg.speech.loudness_lufs is None or -40 <= cfg.speech.loudness_lufs <= -5,
          f"speech.loudness_lufs must be -40..-5 or null, not {cfg.speech.loudness_lufs}")
-    need(0 < cfg.forward.port < 65536, "forward.port must be 1..65535")
+    need(0 < cfg.forward.port < 65536, f"forward.port must be 1..65535, not {cfg.forward.port}")
     need(cfg.forward.default_mode in FORWARD_MODES, f"forward.default_mode must be one of {', '.join(FORWARD_MODES)}")
     need(bool(cfg.forward.data_dir.strip()), "forward.data_dir must name a directory")
     for i, net in enumerate(cfg.forward.allowed_clients):

@@ -34,11 +34,27 @@ def write(tmp_path: Path, text: str) -> Path:
     ("speech: {enabled: maybe}", "speech.enabled"),
     ("modes: {elder: [extract, nonsense]}", "modes.elder"),
     ("upstream: {timeout: {total: fast}}", "upstream.timeout.total"),
+    ("speech: {rate: 50}", "speech.rate"),
+    ("speech: {rate: 401}", "speech.rate"),
+    ("speech: {job_timeout: 0}", "speech.job_timeout"),
+    ("speech: {job_timeout: -3.5}", "speech.job_timeout"),
+    ("speech: {max_chars: 0}", "speech.max_chars"),
+    ("speech: {workers: -1}", "speech.workers"),
+    ("server: {port: 0}", "server.port"),
+    ("server: {port: 65536}", "server.port"),
+    ("server: {log_level: loud}", "server.log_level"),
+    ("cache: {audio_max_bytes: 0}", "cache.audio_max_bytes"),
+    ("speech: {loudness_lufs: 3}", "speech.loudness_lufs"),
+    ("speech: {loudness_lufs: loud}", "speech.loudness_lufs"),
+    ("forward: {port: 0}", "forward.port"),
+    ("forward: {default_mode: orig}", "forward.default_mode"),
+    ("forward: {allowed_clients: ['10.0.0.0/33']}", "forward.allowed_clients[0]"),
 ])
-def test_bad_values_name_the_key(tmp_path: Path, text: str, key: str) -> None:
+def test_bad_values_are_refused_in_one_line_naming_the_key(tmp_path: Path, text: str, key: str) -> None:
     with pytest.raises(config.ConfigError) as e:
         config.load(write(tmp_path, text), env={})
-    assert key in str(e.value)
+    message = str(e.value)
+    assert key in message and "\n" not in message
 
 
 def test_environment_overrides() -> None:
@@ -57,25 +73,6 @@ def test_serve_refuses_bad_config_with_one_line(tmp_path: Path) -> None:
     assert "Traceback" not in r.stderr
 
 
-@pytest.mark.parametrize("text,key", [
-    ("speech: {rate: 50}", "speech.rate"),
-    ("speech: {rate: 401}", "speech.rate"),
-    ("speech: {job_timeout: 0}", "speech.job_timeout"),
-    ("speech: {job_timeout: -3.5}", "speech.job_timeout"),
-    ("speech: {max_chars: 0}", "speech.max_chars"),
-    ("speech: {workers: -1}", "speech.workers"),
-    ("server: {port: 0}", "server.port"),
-    ("server: {port: 65536}", "server.port"),
-    ("server: {log_level: loud}", "server.log_level"),
-    ("cache: {audio_max_bytes: 0}", "cache.audio_max_bytes"),
-    ("speech: {loudness_lufs: 3}", "speech.loudness_lufs"),
-    ("speech: {loudness_lufs: loud}", "speech.loudness_lufs"),
-])
-def test_values_out_of_range_are_refused_naming_the_key(tmp_path: Path, text: str, key: str) -> None:
-    with pytest.raises(config.ConfigError) as e:
-        config.load(write(tmp_path, text), env={})
-    message = str(e.value)
-    assert key in message and "\n" not in message
 
 
 def test_a_yaml_error_keeps_its_line_number(tmp_path: Path) -> None:
