@@ -100,9 +100,9 @@ async def first_segment(cfg: config.Config) -> tuple[float, float, float]:
     await client.start_server()
     try:
         q = quote(sample.SAMPLE_ARTICLE, safe="")
-        for _ in range(50):  # warm: engine up, render pool up, page seen
+        for _ in range(300):  # warm: engine up, render pool up, page seen
             health = await (await client.get("/healthz")).json()
-            if health["audio"]:
+            if health["audio"].get("available"):  # (the speech details are a dict even while it starts)
                 break
             await asyncio.sleep(0.1)
         await (await client.get(f"/elder/{sample.SAMPLE_ARTICLE}")).read()
