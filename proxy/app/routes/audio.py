@@ -189,7 +189,8 @@ async def sentences(request: web.Request) -> web.Response:
                            "audio": f"/audio/segment?url={quoted}&i={i}", **spans.get(i, {})}
                           for i, s in enumerate(text.sentences)]}
     return web.json_response(body, dumps=lambda o: json.dumps(o, ensure_ascii=False),
-                             headers={"Cache-Control": "private, max-age=60"})
+                             # the times are at the reader's rate (a cookie) and appear once the file is made
+                             headers={"Cache-Control": "private, no-cache", "Vary": "Cookie"})
 
 
 async def _sentence_spans(request: web.Request, speech: SpeechService, text: SpeechText,

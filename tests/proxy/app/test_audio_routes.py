@@ -61,6 +61,7 @@ def test_content_disposition_has_an_ascii_fallback_and_the_chinese_name() -> Non
 async def test_sentences_json(proxy_url: str) -> None:
     status, headers, body = await fetch(f"{proxy_url}/audio/sentences?url={Q}")
     assert status == 200 and headers["Content-Type"].startswith("application/json")
+    assert headers["Vary"] == "Cookie" and headers["Cache-Control"] == "private, no-cache"  # times at the reader's rate
     data = json.loads(body)
     assert data["lang"] == "zh" and data["title"] == TITLE and data["count"] == len(data["sentences"]) > 10
     first, meta = data["sentences"][:2]
