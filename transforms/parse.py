@@ -32,6 +32,31 @@ MAX_PARAGRAPHS = 5_000
 MAX_FALLBACK_CHARS = 2_000_000
 
 
+def _element_classes() -> etree.ElementNamespaceClassLookup:
+    """lxml.html's element classes (FormElement, InputElement, ... and HtmlElement for the rest), looked up in C.
+
+    lxml.html's own `HtmlElementClassLookup` is a Python method that runs each time an element gets a Python
+    proxy, and extraction walks and copies the tree many times: a tenth of a page's time went into it. libxml2's
+    HTML parser lowercases every tag, so the lookup by exact name finds the same classes."""
+    fallback = etree.ElementDefaultClassLookup(element=lxml_html.HtmlElement, comment=lxml_html.HtmlComment,
+                                               pi=lxml_html.HtmlProcessingInstruction, entity=lxml_html.HtmlEntity)
+    lookup = etree.ElementNamespaceClassLookup(fallback)
+    tags = lookup.get_namespace(None)
+    for name, cls in lxml_html.HtmlElementClassLookup._default_element_classes.items():
+        tags[name] = cls
+    return lookup
+
+
+_CLASSES = _element_classes()
+
+
+def html_parser() -> lxml_html.HTMLParser:
+    """A parser of our own per page (its error log tells of the resource limit), classes looked up in C."""
+    parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
+    parser.set_element_class_lookup(_CLASSES)
+    return parser
+
+
 def neutralise(text: str) -> str:
     text = _XML_DECL.sub("", text, count=1)
     text = _CONTROL.sub("", text).replace("\x0c", " ")
@@ -44,7 +69,7 @@ def parse_document(text: str, max_elements: int = MAX_ELEMENTS) -> lxml_html.Htm
     text = neutralise(text)
     if text.count("<") > TAGS_PER_ELEMENT * max_elements:
         return text_document(text)  # certainly over the bound: not worth a second of parsing to find out
-    parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
+    parser = html_parser()
     if text.strip():
         try:
             root = lxml_html.document_fromstring(text, parser=parser)
