@@ -12,6 +12,8 @@ import asyncio
 import logging
 import multiprocessing
 import re
+import shutil
+import tempfile
 import time
 from collections.abc import Coroutine
 from dataclasses import dataclass
@@ -71,7 +73,9 @@ class Worker:
     def __init__(self) -> None:
         ctx = multiprocessing.get_context("spawn")  # never fork: a forked engine hangs
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=speech_worker.main, args=(child,), daemon=True, name="a11y-speech")
+        # the worker's utterance files: made and removed here, since a worker that is killed leaves them behind
+        self.tmp = tempfile.mkdtemp(prefix=speech_worker.SCRATCH_PREFIX)
+        self.proc = ctx.Process(target=speech_worker.main, args=(child, self.tmp), daemon=True, name="a11y-speech")
         self.proc.start()
         child.close()
         self.info: dict[str, Any] = {}
@@ -116,6 +120,7 @@ class Worker:
             self.proc.kill()
         self.proc.join(2)
         self.conn.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
 
     def stop(self) -> None:
         try:

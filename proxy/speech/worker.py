@@ -25,6 +25,7 @@ from . import encode as audio_encode
 
 UTTERANCE_TIMEOUT = 30.0  # seconds for one utterance's finished-utterance event
 UTTERANCE_ATTEMPTS = 3  # tries for an utterance the engine cancelled on its own
+SCRATCH_PREFIX = "a11y-speech-"  # the per-worker directory of utterance files
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,8 @@ def _espeak_playing() -> bool:
 class Engine:
     """A pyttsx3 engine used the one way that works reliably: one utterance, one fresh file, wait for it."""
 
-    def __init__(self) -> None:
+    def __init__(self, tmp: str | None = None) -> None:
+        """`tmp`: a scratch directory the parent made and removes (a killed worker cannot clean up after itself)."""
         import pyttsx3
 
         self.engine = pyttsx3.init()
@@ -71,7 +73,7 @@ class Engine:
         self.done = threading.Event()
         self.completed = True
         self.engine.connect("finished-utterance", self._finished)
-        self.tmp = tempfile.mkdtemp(prefix="a11y-speech-")
+        self.tmp = tmp or tempfile.mkdtemp(prefix=SCRATCH_PREFIX)
         self.voice = ""
         self.rate = 0
         self.serial = 0
@@ -96,6 +98,10 @@ class Engine:
         if not self.done.wait(UTTERANCE_TIMEOUT):
             raise RuntimeError("the speech engine did not answer its first utterance")
         self._settle()
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
 
     def voices(self) -> list[dict[str, Any]]:
         out = []
@@ -184,11 +190,11 @@ class Engine:
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
-def main(conn: Connection) -> None:
+def main(conn: Connection, tmp: str | None = None) -> None:
     """Worker entry point: report ("ready", info) or ("failed", reason), then answer jobs until None."""
     sys.stdout = open(os.devnull, "w")  # pyttsx3 prints "Audio saved to ..." for every file
     try:
-        engine = Engine()
+        engine = Engine(tmp)
         from . import loudness
 
         loudness.warm_up()  # numpy, scipy and the meter loaded now, not during a listener's first sentence

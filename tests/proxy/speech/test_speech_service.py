@@ -214,6 +214,22 @@ async def test_a_worker_that_died_while_idle_is_replaced_without_an_error() -> N
 
 @speech
 @pytest.mark.speech
+async def test_workers_leave_no_scratch_files_behind_even_when_killed() -> None:
+    """Each worker's utterance files live in a directory the service removes: a killed worker cannot."""
+    async with service() as svc:
+        (first,) = svc._workers
+        assert os.listdir(first.tmp) == []  # the warm-up's file is gone once the engine is ready
+        os.kill(first.pid, signal.SIGKILL)
+        await asyncio.sleep(0.2)
+        await svc.speak(speech_text(ARTICLE_TWO), 175, "wav")  # the dead worker noticed and replaced
+        assert not os.path.exists(first.tmp)
+        (second,) = svc._workers
+        assert second is not first and os.path.isdir(second.tmp)
+    assert not os.path.exists(second.tmp)
+
+
+@speech
+@pytest.mark.speech
 async def test_text_longer_than_the_bound_is_refused_clearly() -> None:
     async with service(max_chars=20) as svc:
         with pytest.raises(TooLarge) as err:
@@ -274,6 +290,7 @@ def _utter_after_a_cancel(forced: bool) -> tuple[float, int]:
     engine.engine.proxy._driver._stopping = forced  # the state the driver leaves behind after such a cancel
     pcm, rate = engine.utter("cmn-latn-pinyin", "示例省科技厅召开二零二六年科技成果转化工作推进会", 175)
     tries = engine.serial  # one per utterance tried; the warm-up does not count
+    engine.close()
     return len(audio_encode.trim_silence(pcm, rate)) / audio_encode.SAMPLE_WIDTH / rate, tries
 
 
