@@ -113,6 +113,7 @@ PHONE_VERB = re.compile(_alt(words()["phone_verb"]))
 SERVICE_AFTER = re.compile(_alt(words()["service_after"]))
 ROMAN_BEFORE = re.compile(f"(?:{_alt(words()['roman_before'])})$")
 ROMAN_AFTER = re.compile(_alt(words()["roman_after"]))
+SHAPE_AFTER = re.compile(_alt(words()["shape_after"]))
 CJK_CHAR = re.compile(f"[{CJK}]")
 
 
@@ -375,6 +376,8 @@ def _roman_ascii(m: re.Match[str]) -> str:
     text, start, end = m.string, m.start(), m.end()
     if not (ROMAN_BEFORE.search(text, max(0, start - 2), start) or ROMAN_AFTER.match(text, end)):
         return m[0]
+    if len(m[1]) == 1 and SHAPE_AFTER.match(text, end):
+        return m[0]  # V型反转 is the letter's shape (the English voice says it), I型糖尿病 is type one
     return cn2an.an2cn(str(ROMAN_VALUE[m[1]]))
 
 
