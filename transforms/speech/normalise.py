@@ -113,6 +113,8 @@ PHONE_VERB = re.compile(_alt(words()["phone_verb"]))
 SERVICE_AFTER = re.compile(_alt(words()["service_after"]))
 ROMAN_BEFORE = re.compile(f"(?:{_alt(words()['roman_before'])})$")
 ROMAN_AFTER = re.compile(_alt(words()["roman_after"]))
+CONTACT_BEFORE = re.compile(_alt(words()["phone_word"] + words()["contact_before"]), re.I)
+CONTACT_WIDTH = 16  # characters looked back from a bare local number for a contact word
 SHAPE_AFTER = re.compile(_alt(words()["shape_after"]))
 CJK_CHAR = re.compile(f"[{CJK}]")
 
@@ -228,6 +230,22 @@ def _near_phone_words(text: str, start: int, end: int) -> bool:
     before = _clause_before(text, start, 10).rstrip("“‘\"'「《（( ")
     after = text[end:end + 6].lstrip("”’\"'」》）) ")
     return bool(PHONE_VERB.search(before) or SERVICE_AFTER.match(after))
+
+
+def _contact_context(text: str, start: int) -> bool:
+    """A contact line before a bare local number: 联系人：王老师，87654321; 请拨打87654321; 电  话：…; Tel:.
+    Looks back past commas (a name often stands between) but not past a sentence's end."""
+    before = text[max(0, start - CONTACT_WIDTH):start]
+    cut = max(before.rfind(c) for c in "。；;！？!?")
+    before = re.sub(r"\s+", "", before[cut + 1:])
+    return bool(CONTACT_BEFORE.search(before) or PHONE_VERB.search(before))
+
+
+def _local_number(m: re.Match[str]) -> str:
+    """A bare 7- or 8-digit local number: dialled in a contact line, else left for the amount rule."""
+    if not _contact_context(m.string, m.start()):
+        return m[0]
+    return digits(m["local"], PHONE_DIGITS) + (f"转{digits(m['ext'], PHONE_DIGITS)}" if m["ext"] else "")
 
 
 def _service(m: re.Match[str]) -> str:
@@ -474,6 +492,7 @@ def _codes() -> list[Rule]:
 def _phones() -> list[Rule]:
     """Phone numbers in every bracket style and numbers to dial, digit by digit with 幺."""
     amount_after = _w("amount_after")
+    unit = _units_alt()[1]
     services = _alt(sorted(service_numbers()))
     service = rf"(?:{services}|9[56]\d{{3}})"
     return [
@@ -493,6 +512,8 @@ def _phones() -> list[Rule]:
         Rule("phone", R(r"(?<![\d.])([48]00\d?)[-－\s]?(\d{3,4})[-－\s]?(\d{3,4})(?!\d)"), _freephone, DIGIT),
         Rule("phone", R(r"(?<![\d.])(1[3-9]\d)[-－\s]?(\d{4})[-－\s]?(\d{4})(?!\d)"),
              lambda m: _phone(m[1], m[2], m[3]), DIGIT),
+        Rule("phone", R(rf"(?<![\d.,第¥￥$])(?P<local>[2-9]\d{{6,7}})(?:\s*(?:转|分机)\s*(?P<ext>\d{{1,6}}))?"
+                        rf"(?![\d.,%％‰])(?!\s*(?:{amount_after}|{unit}))"), _local_number, DIGIT),
         Rule("phone", R(r"(?<=[零幺二三四五六七八九]{4})(\s*[、/或和及]\s*)(\d{5,12})(?![\d.])"),
              lambda m: m[1] + digits(m[2], PHONE_DIGITS), DIGIT),
         Rule("service", R(rf"(?<![\d.第])“?{service}”?(?:\s*[、/和或及]\s*“?{service}”?)+(?![\d.%])"
