@@ -469,7 +469,10 @@ def _enumerations() -> list[Rule]:
         Rule("enum", R(f"[{enums}]"), _enum, R(f"[{enums}]")),
         Rule("roman", R("[" + "".join(ROMAN) + "]"), lambda m: cn2an.an2cn(str(ROMAN[m[0]])), R("[\u2160-\u217f]")),
         Rule("roman", R(rf"(?<![A-Za-z])({'|'.join(ROMAN_ASCII)})(?![A-Za-z])"), _roman_ascii, R("[IVX]")),
-        Rule("list", R(r"(?:^|(?<=[：:]))\s*(?P<n>\d{1,2})\s?[.．、](?!\d)\s*"), _list_number, DIGIT),
+        Rule("list", R(r"(?:^|(?<=[：:；;。\n]))\s*(?P<n>\d{1,2})\s?[.．、](?!\d)\s*"), _list_number, DIGIT),
+        # the next item on the same line: 附件：1.申报表 2.承诺书 (after a space, before a word)
+        Rule("list", R(rf"(?<=[{CJK}）)])\s+(?P<n>\d{{1,2}})[.．、](?=[{CJK}（(《“])"), lambda m: " " + _list_number(m),
+             DIGIT),
         Rule("list", R(r"(?:^|(?<=[；;：:。]))\s*[（(](?P<n>\d{1,2}|[一二三四五六七八九十]{1,3})[)）]\s*"), _list_number,
              R("[（(]")),
     ]
