@@ -547,6 +547,7 @@ def _dates() -> list[Rule]:
                        rf"(?!\s*(?:{_w('amount_after')}|{_w('liang_before')}|{_w('counter_after')}))"),
              lambda m: digits(m[0]), DIGIT),
         Rule("year", R(rf"(?<![\d.])(\d{{4}})(?=\s*(?:{year_after}))(?!\s*年级)"), lambda m: digits(m[1]), DIGIT),
+        Rule("year", R(r"(?<![\d.第满过达到])([0-9]0)(?=后(?![\d天年月日周个小分秒]))"), lambda m: digits(m[1]), DIGIT),  # 80后, 00后
         Rule("year", R(rf"(?<=[{CN_DIGITS}○])[○OoΟ](?=[{CN_DIGITS}○OoΟ]*[年{CN_DIGITS}])"), "零", R("[○OoΟ]")),
         Rule("zeropad", R(r"(?<![\d.])(\d{1,2})\s*([时点])\s*00\s*分"), lambda m: _small(m[1]) + m[2], DIGIT),
         Rule("zeropad", R(rf"(?<![\d.:：,])0+(\d{{1,3}})(?=\s*(?:{_w('counter_after')}))"),
@@ -569,6 +570,7 @@ def _times_and_ranges() -> list[Rule]:
         Rule("percent", R(rf"(?P<a>{NUM})\s*(?P<sym>[%‰])?\s*{DASH}\s*(?P<b>{NUM})\s*(?P=sym)"), _percent_range,
              R("[%‰]")),
         Rule("range", R(rf"(?<=\d)\s*{DASH}\s*(?=\d)"), "至", DIGIT),
+        Rule("range", R(rf"(?<=\d[万亿])\s*{DASH}\s*(?=\d)"), "至", DIGIT),  # 2万-3万元, not 两万负三万元
         Rule("percent", R(rf"(?P<a>{NUM})(?P<to>至|到)(?P<b>{NUM})\s*(?P<sym>[%‰])"), _percent_range, R("[%‰]")),
         Rule("percent", R(rf"(?P<neg>(?<![0-9A-Za-z.])-)?(?P<n>{NUM})\s*(?P<sym>[%‰])"), _percent, R("[%‰]")),
     ]
