@@ -483,6 +483,11 @@ def _codes() -> list[Rule]:
     return [
         Rule("code", R(r"(?<=[A-Za-z])(\s?)(\d+(?:\.\d+)*)-(\d{2,4})(?!\d)"),
              lambda m: m[1] + digits(m[2]).replace(".", "点") + "杠" + digits(m[3]), DIGIT),
+        # section numbers and addresses with more than one dot: 2.3.1 is 二点三点一 (never a decimal and a 。)
+        Rule("code", R(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){2,4}(?![\d.])"),
+             lambda m: "点".join(number(p) for p in m[0].split(".")), DIGIT),
+        # room numbers: A座1201室 is 一二零一室, as they are said and signed
+        Rule("code", R(r"(?<![\d.])\d{3,5}(?=室|房间|房(?![产价租屋]))"), lambda m: digits(m[0]), DIGIT),
         Rule("code", R(r"(?P<word>备|证)(?P<sp>\s*)(?P<n>\d+)(?=号)"), lambda m: m["word"] + m["sp"] + digits(m["n"]),
              DIGIT),
         Rule("code", R(r"(?<=号)-(\d{1,3})(?!\d)"), lambda m: "杠" + digits(m[1]), DIGIT),
