@@ -79,6 +79,10 @@ _BAD_URL = re.compile(r"(?:^|,)(?:javascript|vbscript|livescript|data|file|blob|
 _SPACE_CTRL = re.compile(r"[\x00-\x20\x7f]+")
 _FORBIDDEN_LINK_RELS = {"import", "preload", "prefetch", "modulepreload", "dns-prefetch", "preconnect",
                         "manifest", "serviceworker"}
+# Elements whose `name` becomes a property of `document` (and hides its methods: <img name=getElementById>)
+_NAMED_ON_DOCUMENT = {"img", "form", "embed", "iframe", "object", "frame"}
+# Our own ids (toolbar, strings, player, ...): the page's copies are renamed so that ours are the only ones
+_OWN_ID_PREFIXES = ("a11y-", "bm-")
 
 
 def clean_document(tree: lxml_html.HtmlElement, ctx: Context, base: str) -> lxml_html.HtmlElement:
@@ -101,8 +105,19 @@ def clean_document(tree: lxml_html.HtmlElement, ctx: Context, base: str) -> lxml
                 del el.attrib[attr]
             elif name in URL_ATTRIBUTE_NAMES and _unsafe_url(el.tag, name, el.get(attr)):
                 del el.attrib[attr]
+        _unclobber(el)
     rewrite_styles(tree, ctx, base)
     return tree
+
+
+def _unclobber(el: lxml_html.HtmlElement) -> None:
+    """No DOM clobbering of our toolbar's script: the page's scripts are gone, so a name on these elements
+    serves nothing but shadowing `document`'s methods, and an id in our namespace could stand in for ours."""
+    if el.tag in _NAMED_ON_DOCUMENT:
+        el.attrib.pop("name", None)
+    own = el.get("id")
+    if own and own.strip().lower().startswith(_OWN_ID_PREFIXES):
+        el.set("id", f"site-{own.strip()}")
 
 
 def _unsafe_url(tag: str, attr: str, value: str) -> bool:

@@ -85,3 +85,24 @@ def test_gluing_family_is_inert_in_every_mode(mode: str) -> None:
         for style in lxml_html.document_fromstring(out).xpath("//style/text() | //@style"):
             for url in re.findall(r"url\(([^)]*)\)", style):
                 assert url.startswith("/asset?url=") or url.startswith("#"), (page, style)
+
+
+@pytest.mark.parametrize("mode", ["read", "elder", "a11y", "text", "orig"])
+def test_no_dom_clobbering_of_our_toolbar(mode: str) -> None:
+    """A name that shadows `document`'s methods (<img name=getElementById>) or an id from our namespace
+    (a11y-tb, a11y-strings: the toolbar's page address and its strings) would bend our script."""
+    body = ("<div id='zoom'><h1>关于开展测试工作的通知</h1>"
+            "<p id='a11y-strings'>{\"play\": \"假的\"}</p><div id='a11y-tb' data-base='/orig/https://x.gov.cn'>"
+            "为进一步做好科技成果转化工作，现将有关事项通知如下，请各单位认真贯彻落实。</div>"
+            "<img name='getElementById' src='/a.png' alt='图一'><form name='querySelector' action='/s'>"
+            "<input name='q'></form><a name='top' id='A11Y-Help'>返回</a></div>")
+    out = render(f"<html><head><title>测试</title></head><body>{body}</body></html>", context(mode),
+                 DEFAULT_MODES[mode]).body
+    doc = lxml_html.document_fromstring(out)
+    for own in ("a11y-tb", "a11y-strings", "a11y-help"):
+        found = doc.xpath("//*[translate(@id, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') = $id]",
+                          id=own)
+        assert len(found) <= 1 and all("x.gov.cn" not in (el.get("data-base") or "") for el in found), (own, out)
+    assert not doc.xpath("//img[@name] | //form[@name] | //iframe[@name] | //embed[@name] | //object[@name]")
+    if mode == "orig":
+        assert doc.xpath("//input[@name='q']") and doc.xpath("//a[@name='top']")  # what a form or anchor needs
