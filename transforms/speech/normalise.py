@@ -492,7 +492,7 @@ def _codes() -> list[Rule]:
              DIGIT),
         Rule("code", R(r"(?<=号)-(\d{1,3})(?!\d)"), lambda m: "杠" + digits(m[1]), DIGIT),
         Rule("code", R(rf"(?P<word>{_w('code_word')})(?P<sep>[：:]?\s*|为|是)"
-                       rf"(?P<value>(?=[0-9A-Za-z*-]*\d)[0-9A-Za-z][0-9A-Za-z/_*＊{DASH_CHARS}]*[0-9A-Za-z])"),
+                       rf"(?P<value>(?=[0-9A-Za-z*-]*\d)[0-9A-Za-z](?:[0-9A-Za-z/_*＊{DASH_CHARS}]|\s(?=\d{{3}}))*[0-9A-Za-z])"),
              _keyword_value, DIGIT),
     ]
 
@@ -526,7 +526,7 @@ def _phones() -> list[Rule]:
              lambda m: m[1] + digits(m[2], PHONE_DIGITS), DIGIT),
         Rule("service", R(rf"(?<![\d.第])“?{service}”?(?:\s*[、/和或及]\s*“?{service}”?)+(?![\d.%])"
                           rf"(?!\s*(?:{amount_after}))"), _service_list, DIGIT),
-        Rule("service", R(rf"(?<![\d.第¥￥$:：∶]){service}(?![\d.%％‰])(?!\s*(?:{amount_after}))"), _service, DIGIT),
+        Rule("service", R(rf"(?<![\d.第¥￥$:∶]){service}(?![\d.%％‰])(?!\s*(?:{amount_after}))"), _service, DIGIT),
         # numbers inside codes: ISO 9001:2015, C919, G1234次, H1N1 (PM2.5, G20 and 5G stay amounts)
         Rule("code", R(rf"(?<![A-Za-z])(?P<p>{_w('standard_prefix')})(?P<sp>\s?)(?P<n>\d+)(?:[:：](?P<y>\d{{4}}))?"
                        r"(?![\d.])"),
