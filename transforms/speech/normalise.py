@@ -170,6 +170,14 @@ def _date(y: str, m: str, d: str | None) -> str | None:
     return f"{digits(y)}年{_small(m)}月" + (f"{_small(d)}日" if d is not None else "")
 
 
+def _month_day(m: re.Match[str]) -> str:
+    """9.30 or 4.1-4.30 after 截至/时间：…: a month and a day (a decimal there has a unit, and is left alone)."""
+    pairs = [(m["m1"], m["d1"])] + ([(m["m2"], m["d2"])] if m["m2"] else [])
+    if not all(1 <= int(mo) <= 12 and 1 <= int(d) <= 31 for mo, d in pairs):
+        return m[0]
+    return m["ctx"] + "至".join(f"{_small(mo)}月{_small(d)}日" for mo, d in pairs)
+
+
 def _time(h: str, mi: str, s: str | None = None) -> str:
     out = "两点" if int(h) == 2 else f"{_small(h)}点"  # 2:00 is 两点, as people say it
     if int(mi) or (s and int(s)):
@@ -538,7 +546,11 @@ def _phones() -> list[Rule]:
 def _dates() -> list[Rule]:
     """Dates, years (digit by digit), zero-padded months, days and numbers (05月, 02版, 第01期)."""
     year_after = _w("year_after")
+    amount_after, unit = _w("amount_after"), _units_alt()[1]
     return [
+        Rule("date", R(rf"(?P<ctx>(?:{_w('month_day_before')})\s*|(?:{_w('month_day_label')})[：:]\s*)(?P<m1>\d{{1,2}})\.(?P<d1>\d{{1,2}})"
+                       rf"(?:\s*{DASH}\s*(?P<m2>\d{{1,2}})\.(?P<d2>\d{{1,2}}))?(?![\d.])"
+                       rf"(?!\s*(?:{amount_after}|{unit}|%|％|‰))"), _month_day, DIGIT),
         Rule("date", R(r"(?<!\d)(?P<y>\d{4})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})"
                        r"(?:(?:[ T]|\s+)(?P<h>[01]?\d|2[0-3])[:：](?P<mi>[0-5]\d)(?:[:：](?P<s>[0-5]\d))?)?(?!\d)"),
              _iso, DIGIT),
