@@ -22,6 +22,7 @@ from ..registry import Page, transform
 from . import docinfo, furniture, home, search
 from .body import Body, from_headline, scored, workspace
 from .byline import WORDS as BYLINE_WORDS
+from .credits import drop_trailing_credits
 from .dates import parse_date
 from .metadata import Metadata, choose_published, detect_lang, read_metadata, without_site
 from .pagetype import Listing, Thresholds, dated_entries, holds
@@ -194,6 +195,7 @@ def _document(art: Article, tree: lxml_html.HtmlElement, meta: Metadata, body: B
         art.info = info.fields
         block.insert(0, docinfo.header_element(info.fields))
     art.attachments = merge_attachments(furniture.attachments(block), furniture.page_attachments(tree))
+    drop_trailing_credits(block)
     art.content_html, art.text, art.images = _content(block, art.title)
     art.issued = parse_date(info.value("issued")) or meta.issued or docinfo.signature_date(block)
     art.lang = detect_lang(meta.lang, art.text or art.title)
