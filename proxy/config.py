@@ -195,7 +195,8 @@ def _build(cls: type, data: dict[str, Any], prefix: str) -> Any:
     return cls(**kwargs)
 
 
-def _validate(cfg: Config) -> None:
+def validate(cfg: Config) -> None:
+    """Every refused value, each in one line naming its key (also for values the command line changed)."""
     def need(cond: bool, msg: str) -> None:
         if not cond:
             raise ConfigError(f"config: {msg}")
@@ -265,6 +266,9 @@ def load(path: str | os.PathLike[str] | None = None, env: dict[str, str] | None 
         raise ConfigError(f"config: cannot read {p}: {getattr(e, 'strerror', None) or 'not UTF-8 text'}") from None
     if path and not p.exists():
         raise ConfigError(f"config: file {p} not found")
+    if raw is not None and not isinstance(raw, dict):
+        raise ConfigError(f"config: {p} must be a mapping of sections (server:, upstream:, ...), "
+                          f"not {type(raw).__name__}")
     cfg = _build(Config, raw or {}, "")
     cfg.modes = {**{k: list(v) for k, v in DEFAULT_MODES.items()}, **cfg.modes}  # a file may override one mode
     for var, (section, key, tp) in _ENV.items():
@@ -273,5 +277,5 @@ def load(path: str | os.PathLike[str] | None = None, env: dict[str, str] | None 
                 setattr(getattr(cfg, section), key, tp(env[var]))
             except ValueError:
                 raise ConfigError(f"config: environment {var}={env[var]!r} is not a valid {tp.__name__}") from None
-    _validate(cfg)
+    validate(cfg)
     return cfg

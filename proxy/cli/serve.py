@@ -7,7 +7,7 @@ import logging
 
 from aiohttp import web
 
-from ..config import Config
+from ..config import Config, validate
 from ..forward.status import ForwardError
 from .errors import CLIError
 
@@ -26,8 +26,9 @@ def lean_logging() -> None:
 def listening_config(cfg: Config, host: str | None, port: int | None, workers: int | None) -> Config:
     """The config as the server will really run: command-line flags win, so that everything reading
     `server.port` (the guard refusing to fetch the proxy itself) sees the port we listen on."""
-    server = dataclasses.replace(cfg.server, host=host or cfg.server.host, port=port or cfg.server.port,
-                                 workers=workers or cfg.server.workers)
+    server = dataclasses.replace(cfg.server, host=host or cfg.server.host,
+                                 port=cfg.server.port if port is None else port,
+                                 workers=cfg.server.workers if workers is None else workers)
     return dataclasses.replace(cfg, server=server)
 
 
@@ -37,6 +38,7 @@ def serve(cfg: Config, host: str | None, port: int | None, workers: int | None) 
     lean_logging()
 
     cfg = listening_config(cfg, host, port, workers)
+    validate(cfg)  # --port 99999 or --workers 0: refused like the same value in config.yaml
     host, port, workers = cfg.server.host, cfg.server.port, cfg.server.workers
     if workers > 1:
         from .gunicorn_app import run_gunicorn

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[3]
 SAMPLE = ROOT / "proxy" / "upstream" / "sample" / "article.html"
 BASE = "https://kjt.example.gov.cn/art/2026/11/20/art_1.html"
@@ -87,3 +89,24 @@ def test_port_in_use_is_one_line() -> None:
     err = r.stderr.decode()
     assert r.returncode == 2 and "Traceback" not in err
     assert err.strip().splitlines()[-1].startswith("a11y-proxy: cannot serve on 127.0.0.1:")
+
+
+@pytest.mark.parametrize("flags, says", [
+    (("--port", "99999"), "server.port must be 1..65535, not 99999"),
+    (("--port", "0"), "server.port must be 1..65535, not 0"),
+    (("--workers", "0"), "server.workers must be at least 1"),
+])
+def test_out_of_range_serve_flags_are_one_line(flags: tuple[str, ...], says: str) -> None:
+    """Refused like the same value in config.yaml (--port 99999 was a traceback, --workers 0 ran one worker)."""
+    r = run("serve", *flags)
+    err = r.stderr.decode().strip()
+    assert r.returncode == 2 and err == f"a11y-proxy: config: {says}"
+
+
+@pytest.mark.parametrize("text", ["- a list\n", "just a sentence\n"])
+def test_a_config_that_is_not_a_mapping_is_one_line(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "config.yaml"
+    path.write_text(text, encoding="utf-8")
+    r = run("--config", str(path), "render", "-")
+    err = r.stderr.decode().strip()
+    assert r.returncode == 2 and "\n" not in err and "must be a mapping of sections" in err
