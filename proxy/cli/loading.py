@@ -139,6 +139,9 @@ def read_file(cfg: Config, source: str, base_url: str | None) -> Document:
             body = Path(source).read_bytes()
         except OSError as e:
             raise CLIError(f"cannot read {source}: {e.strerror}", f"无法读取 {source}：{e.strerror}") from None
+    if base_url and not base_url.lower().startswith(("http://", "https://")):
+        raise CLIError(f"--base-url must be the page's http(s) address, not {base_url}",
+                       f"--base-url 应为网页的 http(s) 网址，而不是 {base_url}")
     url = base_url or (Path(source).resolve().as_uri() if source != "-" else "about:blank")
     return Document(url, _sniff("", body), body)
 

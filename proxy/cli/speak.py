@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from .loading import Fetcher
 
 EXIT_SOME_FAILED = 1
+AUDIO_SUFFIXES = ("mp3", "wav", "ogg", "oga", "opus", "m4a", "aac", "flac", "wma")  # what a listener's player goes by
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -88,6 +89,10 @@ def run(cfg: Config, args: argparse.Namespace) -> int:
     fmt = args.format or ("wav" if args.output.lower().endswith(".wav") else "mp3")
     check_speech_options(cfg, args)
     single = len(args.sources) == 1 and not args.output.endswith(("/", "\\")) and not Path(args.output).is_dir()
+    suffix = Path(args.output).suffix.lower().lstrip(".")
+    if single and suffix in AUDIO_SUFFIXES and suffix != fmt:  # x.ogg would hold MP3 bytes
+        raise CLIError(f"{args.output}: the file would hold {fmt.upper()}; name it .{fmt} (--format is mp3 or wav)",
+                       f"{args.output}：文件内容将是 {fmt.upper()}，请以 .{fmt} 结尾（--format 可选 mp3 或 wav）")
     results = asyncio.run(_speak_all(cfg, args, fmt, single))
     failed = [r for r in results if r.error]
     lang = user_lang()

@@ -110,3 +110,14 @@ def test_a_config_that_is_not_a_mapping_is_one_line(tmp_path: Path, text: str) -
     r = run("--config", str(path), "render", "-")
     err = r.stderr.decode().strip()
     assert r.returncode == 2 and "\n" not in err and "must be a mapping of sections" in err
+
+
+@pytest.mark.parametrize("args, says", [
+    (("speak", str(SAMPLE), "-o", "out.ogg"), "out.ogg: the file would hold MP3; name it .mp3"),
+    (("speak", str(SAMPLE), "-o", "out.mp3", "--format", "wav"), "out.mp3: the file would hold WAV; name it .wav"),
+    (("extract", str(SAMPLE), "--base-url", "javascript:alert(1)"), "--base-url must be the page's http(s) address"),
+])
+def test_contradictory_names_and_addresses_are_one_line(tmp_path: Path, args: tuple[str, ...], says: str) -> None:
+    r = subprocess.run([sys.executable, "-m", "proxy", *args], capture_output=True, timeout=120, cwd=tmp_path)
+    err = r.stderr.decode().strip()
+    assert r.returncode == 2 and "\n" not in err and says in err and not list(tmp_path.iterdir())
