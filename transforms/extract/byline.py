@@ -17,11 +17,11 @@ from .textnodes import BodyText, texts_with
 LABELS: dict[str, str] = {
     "文章来源": "source", "信息来源": "source", "稿件来源": "source", "来源": "source", "发布机构": "source",
     "作者": "author", "撰稿": "author", "文字": "author", "记者": "author",
-    "发布日期": "date", "发布时间": "date", "发表时间": "date", "更新时间": "date", "信息时间": "date",
+    "发布日期": "date", "发布时间": "date", "发表时间": "date", "更新时间": "updated", "信息时间": "date",
     "日期": "date", "时间": "date",
-    "成文日期": "issued", "生成日期": "issued", "印发日期": "issued",
+    "成文日期": "issued", "生成日期": "issued", "印发日期": "issued", "发文日期": "issued",
     "文号": "doc_number", "发文字号": "doc_number",
-    "Published": "date", "Last updated": "date", "Updated": "date", "Posted": "date", "Date": "date",
+    "Published": "date", "Last updated": "updated", "Updated": "updated", "Posted": "date", "Date": "date",
     "By": "author", "Source": "source",
     "浏览次数": "", "阅读次数": "", "点击数": "", "点击": "", "浏览": "", "阅读": "", "访问量": "", "责任编辑": "",
     "编辑": "", "字体": "", "字号": "", "分享": "", "打印": "", "当前时间": "", "当前日期": "", "今天是": "",
@@ -71,12 +71,15 @@ def parse_line(line: str) -> dict[str, str]:
             value = clean_source(value) if field == "source" else person_names(value)
             if len(value) > 40:
                 continue
-        elif field in ("date", "issued"):
+        elif field in ("date", "issued", "updated"):
             value = parse_date(value)
         elif field == "doc_number":
             value = value.split()[0] if value.split() else ""
         if field and value and field not in out:
             out[field] = value
+    updated = out.pop("updated", "")
+    if updated and "date" not in out:
+        out["date"] = updated  # an update time is the date only when the page gives no publishing date
     return out
 
 

@@ -65,6 +65,16 @@ def meta(html: str, url: str = "https://www.example.gov.cn/a.html"):
     return read_metadata(parse_document(html), url)
 
 
+@pytest.mark.parametrize(("line", "expected"), [
+    ("更新时间：2026-11-25 发布时间：2026-11-20", {"date": "2026-11-20"}),  # the update is not the date
+    ("Last updated: 2026-11-25 Published: 2026-11-20", {"date": "2026-11-20"}),
+    ("更新时间：2026-11-25", {"date": "2026-11-25"}),  # unless it is the only one given
+    ("发文日期：2026年11月18日 发布日期：2026年11月20日", {"issued": "2026-11-18", "date": "2026-11-20"}),
+])
+def test_publishing_date_wins_over_update_time(line: str, expected: dict[str, str]) -> None:
+    assert parse_line(line) == expected
+
+
 def test_government_meta_tags_win_over_og_and_title() -> None:
     md = meta('<html><head><title>站点首页</title><meta name="ArticleTitle" content="真正的标题">'
               '<meta property="og:title" content="社交标题"><meta name="PubDate" content="2022-01-02 08:00">'
