@@ -33,6 +33,33 @@ def _iso(y: str | int, m: str | int, d: str | int, hh: str | None = None, mm: st
     return out + (f":{int(ss):02d}" if ss and int(ss) < 60 else "")
 
 
+_CN_DIGIT = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0, "O": 0, "Ｏ": 0}
+_CN_NUMBER = r"[〇○零OＯ一二三四五六七八九十]"
+CN_DATE = re.compile(rf"^({_CN_NUMBER}{{4}})\s*年\s*({_CN_NUMBER}{{1,3}})\s*月\s*({_CN_NUMBER}{{1,3}})\s*日$")
+
+
+def _cn_small(text: str) -> int | None:
+    """十一 → 11, 二十 → 20, 三十一 → 31, 九 → 9 (months and days)."""
+    if "十" not in text:
+        return _CN_DIGIT.get(text) if len(text) == 1 else None
+    tens, _, ones = text.partition("十")
+    high = 1 if not tens else _CN_DIGIT.get(tens)
+    low = 0 if not ones else _CN_DIGIT.get(ones)
+    return None if high is None or low is None or len(tens) > 1 or len(ones) > 1 else high * 10 + low
+
+
+def parse_cn_date(text: str) -> str:
+    """A date line in Chinese numerals, as formal documents sign (二〇二六年十一月二十日); "" otherwise."""
+    m = CN_DATE.match(text.strip())
+    if not m:
+        return ""
+    digits = [_CN_DIGIT.get(c) for c in m.group(1)]
+    month, day = _cn_small(m.group(2)), _cn_small(m.group(3))
+    if None in digits or month is None or day is None:
+        return ""
+    return _iso("".join(map(str, digits)), month, day) or ""
+
+
 _EDGE_DATE = re.compile(r"^\s*[\[［【(（]?\s*(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*[\]］】)）]?\s*"
                         r"|\s*[\[［【(（]?\s*(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*[\]］】)）]?\s*$")
 

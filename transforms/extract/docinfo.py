@@ -11,7 +11,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from ..article import InfoField
-from .dates import parse_date
+from .dates import CN_DATE, parse_cn_date, parse_date
 from .script import squash
 from .textnodes import TEXTS, BodyText
 
@@ -158,4 +158,6 @@ def signature_date(block: lxml_html.HtmlElement, last: int = 8) -> str:
     for text in reversed(lines):
         if _DATE_LINE.match(text):
             return parse_date(text)
+        if CN_DATE.match(text):
+            return parse_cn_date(text)
     return ""

@@ -6,7 +6,7 @@ import pytest
 from lxml import html as lxml_html
 
 from transforms.extract.byline import parse_line
-from transforms.extract.dates import parse_date
+from transforms.extract.dates import parse_cn_date, parse_date
 from transforms.extract.metadata import detect_lang, read_metadata, url_date
 from transforms.extract.titles import headline_part
 from transforms.parse import parse_document
@@ -29,6 +29,14 @@ from transforms.parse import parse_document
 ])
 def test_dates_in_common_forms(text: str, expected: str) -> None:
     assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("二〇二六年十一月二十日", "2026-11-20"), ("二○二六年一月五日", "2026-01-05"), ("一九九九年十月一日", "1999-10-01"),
+    ("二〇二六年十二月三十一日", "2026-12-31"), ("二〇二六年二月三十日", ""), ("二〇二六年十一月", ""),
+])
+def test_signature_dates_in_chinese_numerals(text: str, expected: str) -> None:
+    assert parse_cn_date(text) == expected
 
 
 def test_compact_dates_only_when_asked() -> None:
