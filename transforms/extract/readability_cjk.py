@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from lxml import etree
@@ -45,6 +46,7 @@ class CJKDocument(Document):
         self.source = body
         self._link_lengths: dict[lxml_html.HtmlElement, float] | None = None
         self._alive: list = []
+        self._weights: dict[tuple[str | None, str | None, str], int] = {}
 
     def _html(self, force: bool = False) -> lxml_html.HtmlElement:
         if force or self.html is None:
@@ -109,6 +111,26 @@ class CJKDocument(Document):
                     and not elem.xpath("descendant-or-self::main | descendant-or-self::article | "
                                        "descendant-or-self::math")):
                 elem.drop_tree()
+
+    # -- tree walks ----------------------------------------------------------------------------------
+    def tags(self, node: lxml_html.HtmlElement, *tag_names: str) -> Iterator[lxml_html.HtmlElement]:
+        """Upstream's `findall(".//tag")` per name (a list taken when that name's turn comes), without
+        ElementPath's parsing and generators: lxml runs `.//tag` as `iterdescendants(tag)` anyway."""
+        for tag_name in tag_names:
+            yield from list(node.iterdescendants(tag_name))
+
+    def reverse_tags(self, node: lxml_html.HtmlElement, *tag_names: str) -> Iterator[lxml_html.HtmlElement]:
+        for tag_name in tag_names:
+            yield from reversed(list(node.iterdescendants(tag_name)))
+
+    def class_weight(self, e: lxml_html.HtmlElement) -> int:
+        """Upstream's weight of class, id and tag, worked out once per combination on this page (up to four
+        regular expressions each; scoring and clean-up ask again for the same elements and names)."""
+        key = (e.get("class"), e.get("id"), e.tag)
+        weight = self._weights.get(key)
+        if weight is None:
+            weight = self._weights[key] = super().class_weight(e)
+        return weight
 
     # -- scoring -------------------------------------------------------------------------------------
     def score_paragraphs(self) -> dict:
