@@ -13,6 +13,8 @@ from functools import lru_cache
 
 from lxml import etree
 
+from .script import squash
+
 TEXTS = etree.XPath("descendant::text()")  # smart strings: getparent(), is_tail
 _BODY_TEXTS = etree.XPath("//body//text()")
 
@@ -79,6 +81,20 @@ def elements_named(root: etree._Element, class_words: tuple[str, ...], id_words:
         if ident is not None and any(w in ident for w in id_words):
             out.append(el)
     return out
+
+
+class LinkNames:
+    """Each link's name (its text, else its title attribute, whitespace squashed), worked out once per page: the
+    list finder and the 附件 finder both read every link of the page. Lives for one extraction."""
+
+    def __init__(self) -> None:
+        self._names: dict[etree._Element, str] = {}
+
+    def __call__(self, a: etree._Element) -> str:
+        name = self._names.get(a)
+        if name is None:
+            name = self._names[a] = squash(a.text_content()) or squash(a.get("title") or "")  # type: ignore[attr-defined]
+        return name
 
 
 SNIPPET = 12  # characters of a block's first long text searched for

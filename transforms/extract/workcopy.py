@@ -69,13 +69,14 @@ def _maybe_hidden(root: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
 
 def drop_hidden(root: lxml_html.HtmlElement) -> None:
     """Hidden parts are menus and templates, except a big block that scripts reveal on load."""
-    total = max(len(root.text_content()), 1)
+    total = 0  # the whole text's length, measured when first needed (none of the elements is hidden, mostly)
     for el in _maybe_hidden(root):
         if el.getparent() is None:
             continue
         if el.get("hidden") is None and el.get("aria-hidden") != "true" and not _HIDDEN_STYLE.search(
                 el.get("style") or ""):
             continue
+        total = total or max(len(root.text_content()), 1)  # before any drop, as the first hidden one is here
         if len(el.text_content()) < max(200, total / 3):
             el.drop_tree()
 
