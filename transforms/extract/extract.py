@@ -142,7 +142,7 @@ def _extract(tree: lxml_html.HtmlElement, url: str, options: ExtractOptions) -> 
     marked = [meta.byline, furn.crumb_el, furn.footer_el, *furn.prev_next_els, info.element]
     names = LinkNames()  # every link's name, read by the list finder and again by the 附件 finder
     listing = dated_entries(tree, names)
-    ws, selector = workspace(tree, body_of(tree), marked, meta.heading)
+    ws, selector = workspace(tree, body_of(tree), marked, meta.heading, texts.named())
     alive += ws.root.iter()
     core = scored(ws, selector, body_of(tree), url, options.min_text_length, options.retry_length, texts.all)
     body = None

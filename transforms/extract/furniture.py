@@ -40,9 +40,9 @@ def _links(el: lxml_html.HtmlElement) -> list[Link]:
     return out
 
 
-def _crumb_named(tree: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
+def _crumb_named(tree: lxml_html.HtmlElement, texts: BodyText | None = None) -> list[lxml_html.HtmlElement]:
     """`//*[contains(@class, 'crumb') or contains(@id, 'crumb') or contains(@class, 'Crumb')]`."""
-    return elements_named(tree, ("crumb", "Crumb"), ("crumb",))
+    return elements_named(tree, ("crumb", "Crumb"), ("crumb",), named=texts.named() if texts is not None else None)
 
 
 def document_order(texts: list, elements: list[lxml_html.HtmlElement]) -> list:
@@ -68,7 +68,7 @@ def document_order(texts: list, elements: list[lxml_html.HtmlElement]) -> list:
 def breadcrumb(tree: lxml_html.HtmlElement, texts: BodyText | None = None
                ) -> tuple[list[Link], lxml_html.HtmlElement | None]:
     """(links, element) of the 当前位置 trail (or a class-marked breadcrumb)."""
-    for node in document_order(_body_texts(tree, CRUMB_WORDS, texts), _crumb_named(tree)):
+    for node in document_order(_body_texts(tree, CRUMB_WORDS, texts), _crumb_named(tree, texts)):
         el = node if isinstance(node, lxml_html.HtmlElement) else node.getparent()
         if el is None or (not isinstance(node, lxml_html.HtmlElement) and not _CRUMB_LABEL.match(node)):
             continue
