@@ -69,7 +69,7 @@ class _Items:
         """The list item holding link `a`: the link itself when its date is inside it (`<a><span>日期</span>
         标题</a>`), else its nearest short li, tr, ... holding the date: a cell or title box without it gives way
         to the row or card holding it (`<tr><td><a>标题</a></td><td>[日期]</td></tr>`, a picture card)."""
-        own = a.text_content()
+        own = self.text(a)  # squashed: whitespace never joins or splits a "19", and date() reads it anyway
         if ("19" in own or "20" in own) and self.date(a):
             return a
         first = None
