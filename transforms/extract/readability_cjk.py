@@ -36,6 +36,17 @@ def _unlikely_names(names: str) -> bool:
         names)
 
 
+def _in_code(elem: lxml_html.HtmlElement) -> bool:
+    """`ancestor-or-self::pre | ancestor-or-self::code`, without an XPath evaluation per element."""
+    return elem.tag in ("pre", "code") or any(a.tag in ("pre", "code") for a in elem.iterancestors())
+
+
+def _holds_main(elem: lxml_html.HtmlElement) -> bool:
+    """`descendant-or-self::main | descendant-or-self::article | descendant-or-self::math`, likewise."""
+    return elem.tag in ("main", "article", "math") or next(elem.iterdescendants("main", "article", "math"),
+                                                             None) is not None
+
+
 class CJKDocument(Document):
     """A readability Document over an element instead of a string; `block()` returns an element."""
 
@@ -107,9 +118,7 @@ class CJKDocument(Document):
             if not cls and not ident:
                 continue
             if (_unlikely_names(f"{cls or ''} {ident or ''}") and elem.tag not in ("html", "body")
-                    and not elem.xpath("ancestor-or-self::pre | ancestor-or-self::code")
-                    and not elem.xpath("descendant-or-self::main | descendant-or-self::article | "
-                                       "descendant-or-self::math")):
+                    and not _in_code(elem) and not _holds_main(elem)):
                 elem.drop_tree()
 
     # -- tree walks ----------------------------------------------------------------------------------
@@ -267,7 +276,7 @@ class CJKDocument(Document):
         length, density = weighted_length(text), self.get_link_density(el)
         if counts["img"] and counts["img"] <= 2 and length < 4 * self.min_text_length and density <= 0.5:
             return False  # a figure and its caption
-        in_main = el.tag in ("ul", "section") and bool(el.xpath("ancestor::main | ancestor::article"))
+        in_main = el.tag in ("ul", "section") and any(a.tag in ("main", "article") for a in el.iterancestors())
         return bool(
             (counts["p"] and counts["img"] > 1 + counts["p"] * 1.3)
             or counts["input"] > counts["p"] / 3
