@@ -11,6 +11,7 @@ from lxml import html as lxml_html
 
 from . import css
 from .context import Context
+from .parse import fragment
 from .registry import Page, transform
 
 EXTERNAL_LABEL = {"zh": "（外部链接）", "en": " (external link)"}
@@ -328,7 +329,7 @@ def rewrite_tree(root: lxml_html.HtmlElement, ctx: Context) -> None:
 
 
 def _fragment(html: str) -> lxml_html.HtmlElement:
-    return lxml_html.fragment_fromstring(html or "<div></div>", create_parent="div")
+    return fragment(html or "<div></div>")
 
 
 @transform("rewrite_links")

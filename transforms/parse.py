@@ -76,6 +76,17 @@ def html_parser() -> lxml_html.HTMLParser:
     return parser
 
 
+# lxml.html's own parser (its options), with the classes looked up in C: the stages that parse the article's
+# HTML again (links, layout) make a proxy for every element of it.
+_FRAGMENT_PARSER = lxml_html.HTMLParser()
+_FRAGMENT_PARSER.set_element_class_lookup(_CLASSES)
+
+
+def fragment(html: str) -> lxml_html.HtmlElement:
+    """`lxml.html.fragment_fromstring(html, create_parent="div")`, same parse, faster element proxies."""
+    return lxml_html.fragment_fromstring(html, create_parent="div", parser=_FRAGMENT_PARSER)
+
+
 def neutralise(text: str) -> str:
     text = _XML_DECL.sub("", text, count=1)
     text = _CONTROL.sub("", text).replace("\x0c", " ")
