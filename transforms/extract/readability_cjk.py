@@ -174,7 +174,9 @@ class CJKDocument(Document):
             candidates[elem]["content_score"] *= 1 - self.get_link_density(elem)
         return candidates
 
-    def get_link_density(self, elem: lxml_html.HtmlElement) -> float:
+    def get_link_density(self, elem: lxml_html.HtmlElement, own: float | None = None) -> float:
+        """Upstream's share of link text, lengths weighted by script; `own`: the element's weighted length when
+        the caller has it already."""
         cache = self._link_lengths
         if cache is None:
             links = sum(weighted_length(squash(a.text_content())) for a in elem.iter("a"))
@@ -185,7 +187,9 @@ class CJKDocument(Document):
                 if length is None:
                     length = cache[a] = weighted_length(squash(a.text_content()))
                 links += length
-        return links / max(weighted_length(squash(elem.text_content())), 1)
+        if own is None:
+            own = weighted_length(squash(elem.text_content()))
+        return links / max(own, 1)
 
     def transform_misused_divs_into_paragraphs(self) -> None:
         """Upstream serialises every child to look for block tags; walking the tree is much cheaper."""
@@ -273,7 +277,8 @@ class CJKDocument(Document):
         if clause_count(text) >= 10:
             return False
         counts = {kind: sum(1 for _ in el.iter(kind)) for kind in ("p", "img", "embed", "input")}
-        length, density = weighted_length(text), self.get_link_density(el)
+        length = weighted_length(text)
+        density = self.get_link_density(el, length)
         if counts["img"] and counts["img"] <= 2 and length < 4 * self.min_text_length and density <= 0.5:
             return False  # a figure and its caption
         in_main = el.tag in ("ul", "section") and any(a.tag in ("main", "article") for a in el.iterancestors())
