@@ -11,6 +11,7 @@ from lxml import html as lxml_html
 
 from . import css
 from .context import Context
+from .parse import fragment
 from .registry import Page, transform
 
 EXTERNAL_LABEL = {"zh": "（外部链接）", "en": " (external link)"}
@@ -69,6 +70,21 @@ URL_ATTRIBUTES: list[tuple[str, str, str]] = [
 ]
 KINDS: dict[tuple[str, str], str] = {(tag, attr): kind for tag, attr, kind in URL_ATTRIBUTES}
 URL_ATTRIBUTE_NAMES = frozenset(attr for _, attr, _ in URL_ATTRIBUTES)
+
+
+def _resolved_by_tag() -> dict[str, list[tuple[str, str]]]:
+    """What absolutize resolves, by tag (in URL_ATTRIBUTES' order): one walk over the tree instead of one per
+    entry. Only named tags: an attribute resolved on every tag would need a walk of its own."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for tag, attr, kind in URL_ATTRIBUTES:
+        if kind != "drop":
+            if tag == "*":
+                raise ValueError(f"absolutize resolves {attr} on named tags only")
+            out.setdefault(tag, []).append((attr, kind))
+    return out
+
+
+_RESOLVED = _resolved_by_tag()
 KEPT_SCHEMES = ("mailto:", "tel:")
 _BAD_SCHEME = re.compile(r"^\s*(javascript|vbscript|data|file|about|blob|filesystem):", re.I)
 _XML_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -98,27 +114,29 @@ def absolutize(tree: lxml_html.HtmlElement, url: str) -> str:
     base = document_base(tree, url)
     for el in list(tree.iter("base")):
         el.drop_tree()
-    for tag, attr, kind in URL_ATTRIBUTES:
-        if kind == "drop":
-            continue
-        for el in tree.iter(tag):
-            value = el.get(attr)
-            if value is None:
-                continue
-            if kind == "srcset":
-                new = ", ".join(_join_candidate(base, c) for c in value.split(",") if c.strip())
-            elif kind == "refresh":
-                m = _REFRESH.match(value)
-                if not m or (el.get("http-equiv") or "").lower() != "refresh":
-                    continue
-                new = f"{m.group(1)};url={resolve(base, m.group(3))}"
-            else:
-                new = resolve(base, value)
-            try:
-                el.set(attr, new)
-            except ValueError:  # control characters (from entities like &#1;): no browser would follow it
-                del el.attrib[attr]
+    for el in tree.iter(*_RESOLVED):  # each element's attributes are its own: the order of elements is free
+        for attr, kind in _RESOLVED[el.tag]:
+            _absolutize_attribute(el, attr, kind, base)
     return base
+
+
+def _absolutize_attribute(el: lxml_html.HtmlElement, attr: str, kind: str, base: str) -> None:
+    value = el.get(attr)
+    if value is None:
+        return
+    if kind == "srcset":
+        new = ", ".join(_join_candidate(base, c) for c in value.split(",") if c.strip())
+    elif kind == "refresh":
+        m = _REFRESH.match(value)
+        if not m or (el.get("http-equiv") or "").lower() != "refresh":
+            return
+        new = f"{m.group(1)};url={resolve(base, m.group(3))}"
+    else:
+        new = resolve(base, value)
+    try:
+        el.set(attr, new)
+    except ValueError:  # control characters (from entities like &#1;): no browser would follow it
+        del el.attrib[attr]
 
 
 def resolve(base: str, value: str) -> str:
@@ -311,7 +329,7 @@ def rewrite_tree(root: lxml_html.HtmlElement, ctx: Context) -> None:
 
 
 def _fragment(html: str) -> lxml_html.HtmlElement:
-    return lxml_html.fragment_fromstring(html or "<div></div>", create_parent="div")
+    return fragment(html or "<div></div>")
 
 
 @transform("rewrite_links")

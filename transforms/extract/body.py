@@ -88,10 +88,11 @@ def common_ancestor(a: lxml_html.HtmlElement, b: lxml_html.HtmlElement) -> lxml_
 
 
 def workspace(tree: lxml_html.HtmlElement, body: lxml_html.HtmlElement, marked: list,
-              heading: lxml_html.HtmlElement | None) -> tuple[Workspace, str]:
+              heading: lxml_html.HtmlElement | None, named: list | None = None) -> tuple[Workspace, str]:
     """The cleaned copy of the body every candidate is cut from, knowing the copies of the CMS container, the
-    headline and each of its ancestors (a headline's box is one of them); and the container's selector."""
-    found = find_container(tree)
+    headline and each of its ancestors (a headline's box is one of them); and the container's selector.
+    `named`: the page's (element, tag, class, id) list, see `textnodes.BodyText.named`."""
+    found = find_container(tree, named)
     named: dict[str, lxml_html.HtmlElement | None] = {"container": found[1] if found else None, "head": heading}
     if heading is not None:
         for k, anc in enumerate(heading.iterancestors()):

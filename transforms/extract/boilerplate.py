@@ -25,6 +25,36 @@ def phrases() -> re.Pattern[str]:
     return re.compile("|".join(map(re.escape, rules().boilerplate)), re.I)
 
 
+_IDEOGRAPHS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")  # no case: re.I matches them only as written
+_FOLDS_TO_ASCII = {"i": "\u0130\u0131", "s": "\u017f", "k": "\u212a"}  # re.I's non-ASCII matches (re docs)
+
+
+def _without_flag(phrase: str) -> re.Pattern[str]:
+    """`phrase` matched as re.I matches it, by a pattern without the flag: each ASCII letter a class of the
+    characters it matches (`[Cc]opyright`); ideographs and ASCII non-letters have no case. Another phrase keeps
+    re.I."""
+    if not all(c.isascii() or _IDEOGRAPHS.match(c) for c in phrase):
+        return re.compile(re.escape(phrase), re.I)
+    parts = [f"[{c.lower()}{c.upper()}{_FOLDS_TO_ASCII.get(c.lower(), '')}]" if c.isascii() and c.isalpha()
+             else re.escape(c) for c in phrase]
+    return re.compile("".join(parts))
+
+
+@lru_cache(maxsize=1)
+def _searchers() -> tuple[re.Pattern[str], ...]:
+    """`phrases().search` as several searches without re.I, one for all phrases of ideographs and one per other
+    phrase: with re.I (or a character class first in an alternative) the regex engine tries every phrase at
+    every position; without it, it jumps to the phrases' first characters, several times faster."""
+    plain = [p for p in rules().boilerplate if _IDEOGRAPHS.fullmatch(p)]
+    others = [p for p in rules().boilerplate if not _IDEOGRAPHS.fullmatch(p)]
+    return (*([re.compile("|".join(map(re.escape, plain)))] if plain else []), *map(_without_flag, others))
+
+
+def has_phrase(text: str) -> bool:
+    """`bool(phrases().search(text))`, faster (see `_searchers`)."""
+    return any(pattern.search(text) for pattern in _searchers())
+
+
 def is_boilerplate(text: str) -> bool:
     text = squash(text)
     if not text:
@@ -38,7 +68,7 @@ def drop_boilerplate(root: lxml_html.HtmlElement) -> None:
     around a text holding a stock phrase are looked at."""
     suspects: set[lxml_html.HtmlElement] = set()
     for node in TEXTS(root):
-        if phrases().search(node):
+        if has_phrase(node):
             holder = node.getparent()
             for el in (holder, *holder.iterancestors()):
                 if el is root or el in suspects:

@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+from lxml import etree
 from lxml import html as lxml_html
 
 from .script import squash, weighted_length
@@ -70,21 +71,23 @@ def rules() -> Rules:
     )
 
 
-def find_container(root: lxml_html.HtmlElement) -> tuple[str, lxml_html.HtmlElement] | None:
+def find_container(root: lxml_html.HtmlElement, named: list | None = None) -> tuple[str, lxml_html.HtmlElement] | None:
     """(selector, element): the first CMS content container (in rule order) that holds real text; the fullest
-    if repeated."""
+    if repeated. `named`: the document's (element, tag, class, id) list when `root` is the document's root
+    (`textnodes.BodyText.named`), read instead of the tree."""
     index = _index(rules().content)
     by_class, others = index.get("class", {}), [(a, v) for a, v in index.items() if a != "class"]
     hits: dict[int, list[lxml_html.HtmlElement]] = {}
-    for el in root.iter():
-        raw = el.get("class")
+    if named is None:  # comments and PIs have no attributes: elements only
+        named = [(el, el.tag, el.get("class"), el.get("id")) for el in root.iter(etree.Element)]
+    for el, _tag, raw, ident in named:
         if raw:
             for value in raw.split():
                 for i, sel in by_class.get(value, ()):
                     if sel.matches(el):
                         hits.setdefault(i, []).append(el)
         for attr, by_value in others:
-            raw = el.get(attr)
+            raw = ident if attr == "id" else el.get(attr)
             if raw:
                 for i, sel in by_value.get(raw.strip(), ()):
                     if sel.matches(el):

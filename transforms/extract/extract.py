@@ -30,7 +30,7 @@ from .script import squash, weighted_length
 from .semantic import semantic
 from .shell import is_js_only
 from .textify import to_text
-from .textnodes import BodyText
+from .textnodes import BodyText, LinkNames
 from .titles import norm
 from .workcopy import copy_without, drop_hidden, drop_noise, drop_scripts
 
@@ -141,8 +141,9 @@ def _extract(tree: lxml_html.HtmlElement, url: str, options: ExtractOptions) -> 
         return _listing(art, tree, meta, "search", found.entries, Search(found.query, found.count))
     info = docinfo.read(tree, texts)
     marked = [meta.byline, furn.crumb_el, furn.footer_el, *furn.prev_next_els, info.element]
-    listing = dated_entries(tree)
-    ws, selector = workspace(tree, body_of(tree), marked, meta.heading)
+    names = LinkNames()  # every link's name, read by the list finder and again by the 附件 finder
+    listing = dated_entries(tree, names)
+    ws, selector = workspace(tree, body_of(tree), marked, meta.heading, texts.named())
     alive += ws.root.iter()
     core = scored(ws, selector, body_of(tree), url, options.min_text_length, options.retry_length, texts.all)
     body = None
@@ -157,9 +158,9 @@ def _extract(tree: lxml_html.HtmlElement, url: str, options: ExtractOptions) -> 
     if kind == "list":
         return _listing(art, tree, meta, "list", listing.entries, None)
     if kind == "fallback" or body is None:
-        return _fallback(art, tree, meta)
+        return _fallback(art, tree, meta, names)
     alive += body.block.iter()
-    return _document(art, tree, meta, body, info)
+    return _document(art, tree, meta, body, info, names)
 
 
 def _page_type(tree: lxml_html.HtmlElement, body: Body | None, listing: Listing,
@@ -179,7 +180,7 @@ def _page_type(tree: lxml_html.HtmlElement, body: Body | None, listing: Listing,
 
 
 def _document(art: Article, tree: lxml_html.HtmlElement, meta: Metadata, body: Body,
-              info: docinfo.DocInfo) -> Article:
+              info: docinfo.DocInfo, names: LinkNames | None = None) -> Article:
     """An article: its body with the document's header, 文号 and dates."""
     block = body.block
     art.page_type, art.extraction = "article", "article"
@@ -194,7 +195,7 @@ def _document(art: Article, tree: lxml_html.HtmlElement, meta: Metadata, body: B
     if info.fields:
         art.info = info.fields
         block.insert(0, docinfo.header_element(info.fields))
-    art.attachments = merge_attachments(furniture.attachments(block), furniture.page_attachments(tree))
+    art.attachments = merge_attachments(furniture.attachments(block), furniture.page_attachments(tree, names))
     drop_trailing_credits(block)
     art.content_html, art.text, art.images = _content(block, art.title)
     art.issued = parse_date(info.value("issued")) or meta.issued or docinfo.signature_date(block)
@@ -244,12 +245,12 @@ def _js_only(art: Article, meta: Metadata) -> Article:
     return art
 
 
-def _fallback(art: Article, tree: lxml_html.HtmlElement, meta: Metadata) -> Article:
+def _fallback(art: Article, tree: lxml_html.HtmlElement, meta: Metadata, names: LinkNames | None = None) -> Article:
     art.page_type, art.extraction = "other", "fallback"
     art.method, art.confidence = "whole page", CONFIDENCE["fallback"]
     art.title = art.title or meta.doc_title
     block = fallback_block(tree)
-    art.attachments = merge_attachments(furniture.attachments(block), furniture.page_attachments(tree))
+    art.attachments = merge_attachments(furniture.attachments(block), furniture.page_attachments(tree, names))
     art.content_html, art.text, art.images = _content(block, art.title)
     art.lang = detect_lang(meta.lang, art.text or art.title)
     return art

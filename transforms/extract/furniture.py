@@ -11,7 +11,7 @@ from lxml import html as lxml_html
 
 from ..article import Attachment, Link
 from .script import squash
-from .textnodes import BodyText, elements_named, texts_with
+from .textnodes import BodyText, LinkNames, elements_named, texts_with
 
 ATTACHMENT_TYPES = ("pdf", "doc", "docx", "xls", "xlsx", "wps", "zip", "rar", "ofd", "et", "ppt", "pptx",
                     "txt", "7z", "csv")
@@ -40,9 +40,9 @@ def _links(el: lxml_html.HtmlElement) -> list[Link]:
     return out
 
 
-def _crumb_named(tree: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
+def _crumb_named(tree: lxml_html.HtmlElement, texts: BodyText | None = None) -> list[lxml_html.HtmlElement]:
     """`//*[contains(@class, 'crumb') or contains(@id, 'crumb') or contains(@class, 'Crumb')]`."""
-    return elements_named(tree, ("crumb", "Crumb"), ("crumb",))
+    return elements_named(tree, ("crumb", "Crumb"), ("crumb",), named=texts.named() if texts is not None else None)
 
 
 def document_order(texts: list, elements: list[lxml_html.HtmlElement]) -> list:
@@ -68,7 +68,7 @@ def document_order(texts: list, elements: list[lxml_html.HtmlElement]) -> list:
 def breadcrumb(tree: lxml_html.HtmlElement, texts: BodyText | None = None
                ) -> tuple[list[Link], lxml_html.HtmlElement | None]:
     """(links, element) of the 当前位置 trail (or a class-marked breadcrumb)."""
-    for node in document_order(_body_texts(tree, CRUMB_WORDS, texts), _crumb_named(tree)):
+    for node in document_order(_body_texts(tree, CRUMB_WORDS, texts), _crumb_named(tree, texts)):
         el = node if isinstance(node, lxml_html.HtmlElement) else node.getparent()
         if el is None or (not isinstance(node, lxml_html.HtmlElement) and not _CRUMB_LABEL.match(node)):
             continue
@@ -102,21 +102,22 @@ def _labelled(a: lxml_html.HtmlElement) -> bool:
     return False
 
 
-def page_attachments(tree: lxml_html.HtmlElement) -> list[Attachment]:
-    """Documents linked from a 附件 block anywhere in the page."""
-    return attachments(tree, _labelled)
+def page_attachments(tree: lxml_html.HtmlElement, names: LinkNames | None = None) -> list[Attachment]:
+    """Documents linked from a 附件 block anywhere in the page (`names`: the page's links' names, if known)."""
+    return attachments(tree, _labelled, names)
 
 
-def attachments(root: lxml_html.HtmlElement,
-                accept: Callable[[lxml_html.HtmlElement], bool] | None = None) -> list[Attachment]:
+def attachments(root: lxml_html.HtmlElement, accept: Callable[[lxml_html.HtmlElement], bool] | None = None,
+                names: LinkNames | None = None) -> list[Attachment]:
     """Links to documents (附件) in `root`, deduplicated by URL."""
+    names = names or LinkNames()
     seen: set[str] = set()
     out = []
     for a in root.iter("a"):
         href = (a.get("href") or "").strip()
         if not href or href in seen or href.lower().startswith(("javascript:", "mailto:")):
             continue
-        name = squash(a.text_content()) or squash(a.get("title") or "")
+        name = names(a)
         kind = attachment_type(href, name)
         if kind and (accept is None or accept(a)):
             seen.add(href)

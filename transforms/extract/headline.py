@@ -72,11 +72,17 @@ def _excluded(el: lxml_html.HtmlElement) -> bool:
     return el.find(".//a") is not None and len(squash(" ".join(a.text_content() for a in el.iter("a")))) > 4
 
 
-def candidates(tree: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
+def candidates(tree: lxml_html.HtmlElement, named: list | None = None) -> list[lxml_html.HtmlElement]:
+    """Headings and elements named as headlines in the body, in document order (from the page's `named` list,
+    `textnodes.BodyText.named`, when given: then only the few found are checked for being in the body)."""
     body = tree.find("body")
     root = body if body is not None else tree
-    return [el for el in root.iter(etree.Element)
-            if el.tag in HEADING_TAGS or titles.is_headline_name(el)]
+    if named is None:
+        return [el for el in root.iter(etree.Element)
+                if el.tag in HEADING_TAGS or titles.is_headline_name(el)]
+    found = [el for el, tag, cls, ident in named
+             if tag in HEADING_TAGS or ((cls or ident) and titles.headline_names(f"{cls or ''} {ident or ''}"))]
+    return found if root is tree else [el for el in found if el is root or any(a is root for a in el.iterancestors())]
 
 
 def _followed_by_byline_or_prose(el: lxml_html.HtmlElement) -> bool:
@@ -101,11 +107,12 @@ def _followed_by_byline_or_prose(el: lxml_html.HtmlElement) -> bool:
     return False
 
 
-def find(tree: lxml_html.HtmlElement, meta_title: str, doc_title: str, site: str = "") -> Headline | None:
+def find(tree: lxml_html.HtmlElement, meta_title: str, doc_title: str, site: str = "",
+         named: list | None = None) -> Headline | None:
     targets = _targets(meta_title, doc_title, site)
     site_norm = titles.norm(site)
     best: tuple[float, Headline] | None = None
-    for el in candidates(tree):
+    for el in candidates(tree, named):
         raw = squash(el.text_content())
         text = titles.strip_prefix(raw)
         if not (titles.MIN_HEADLINE <= len(text) <= titles.MAX_HEADLINE) or titles.norm(text) == site_norm:

@@ -200,7 +200,7 @@ def read_metadata(tree: lxml_html.HtmlElement, url: str, texts: BodyText | None 
     doc_title = page_title(tree) or titles.clean(meta.get("og:title", ""))
     site_hint = site_mod.from_meta(meta)
     head = find_headline(tree, titles.clean(meta.get("articletitle", "") or meta.get("og:title", "")), doc_title,
-                         site_hint)
+                         site_hint, texts.named() if texts is not None else None)
     heading = head.element if head is not None else None
     title = choose_title(meta, doc_title, head)
     fields, byline, near = byline_fields(tree, heading, texts)

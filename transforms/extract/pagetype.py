@@ -13,6 +13,7 @@ from lxml import html as lxml_html
 from ..article import ListEntry
 from .dates import parse_date, strip_date
 from .script import squash, weighted_length
+from .textnodes import LinkNames
 
 MIN_ENTRIES = 8  # dated links in one container that make a list page
 MIN_TITLE = 4  # characters of a link text that can be an entry
@@ -68,7 +69,7 @@ class _Items:
         """The list item holding link `a`: the link itself when its date is inside it (`<a><span>日期</span>
         标题</a>`), else its nearest short li, tr, ... holding the date: a cell or title box without it gives way
         to the row or card holding it (`<tr><td><a>标题</a></td><td>[日期]</td></tr>`, a picture card)."""
-        own = a.text_content()
+        own = self.text(a)  # squashed: whitespace never joins or splits a "19", and date() reads it anyway
         if ("19" in own or "20" in own) and self.date(a):
             return a
         first = None
@@ -83,9 +84,10 @@ class _Items:
         return first
 
 
-def dated_entries(tree: lxml_html.HtmlElement) -> Listing:
+def dated_entries(tree: lxml_html.HtmlElement, names: LinkNames | None = None) -> Listing:
     """The largest group of dated links sharing one container (a list's `ul`, `table`, ...), and how much
-    text its items hold (summaries included)."""
+    text its items hold (summaries included). `names` keeps the links' names for later readers."""
+    names = names or LinkNames()
     groups: dict[lxml_html.HtmlElement, list[ListEntry]] = defaultdict(list)
     sizes: dict[lxml_html.HtmlElement, float] = defaultdict(float)
     seen: set[lxml_html.HtmlElement] = set()  # elements, not id()s: lxml reuses proxy ids
@@ -95,7 +97,7 @@ def dated_entries(tree: lxml_html.HtmlElement) -> Listing:
         href = (a.get("href") or "").strip()
         if not href or href.lower().startswith("javascript:"):
             continue
-        title = squash(a.text_content()) or squash(a.get("title") or "")
+        title = names(a)
         if len(title) < MIN_TITLE:
             continue  # menu items and pagers: no entry, and no need to look for their item
         item = items.item(a)

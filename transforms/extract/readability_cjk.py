@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 
 from lxml import etree
@@ -35,6 +36,17 @@ def _unlikely_names(names: str) -> bool:
         names)
 
 
+def _in_code(elem: lxml_html.HtmlElement) -> bool:
+    """`ancestor-or-self::pre | ancestor-or-self::code`, without an XPath evaluation per element."""
+    return elem.tag in ("pre", "code") or any(a.tag in ("pre", "code") for a in elem.iterancestors())
+
+
+def _holds_main(elem: lxml_html.HtmlElement) -> bool:
+    """`descendant-or-self::main | descendant-or-self::article | descendant-or-self::math`, likewise."""
+    return elem.tag in ("main", "article", "math") or next(elem.iterdescendants("main", "article", "math"),
+                                                             None) is not None
+
+
 class CJKDocument(Document):
     """A readability Document over an element instead of a string; `block()` returns an element."""
 
@@ -45,6 +57,7 @@ class CJKDocument(Document):
         self.source = body
         self._link_lengths: dict[lxml_html.HtmlElement, float] | None = None
         self._alive: list = []
+        self._weights: dict[tuple[str | None, str | None, str], int] = {}
 
     def _html(self, force: bool = False) -> lxml_html.HtmlElement:
         if force or self.html is None:
@@ -105,10 +118,28 @@ class CJKDocument(Document):
             if not cls and not ident:
                 continue
             if (_unlikely_names(f"{cls or ''} {ident or ''}") and elem.tag not in ("html", "body")
-                    and not elem.xpath("ancestor-or-self::pre | ancestor-or-self::code")
-                    and not elem.xpath("descendant-or-self::main | descendant-or-self::article | "
-                                       "descendant-or-self::math")):
+                    and not _in_code(elem) and not _holds_main(elem)):
                 elem.drop_tree()
+
+    # -- tree walks ----------------------------------------------------------------------------------
+    def tags(self, node: lxml_html.HtmlElement, *tag_names: str) -> Iterator[lxml_html.HtmlElement]:
+        """Upstream's `findall(".//tag")` per name (a list taken when that name's turn comes), without
+        ElementPath's parsing and generators: lxml runs `.//tag` as `iterdescendants(tag)` anyway."""
+        for tag_name in tag_names:
+            yield from list(node.iterdescendants(tag_name))
+
+    def reverse_tags(self, node: lxml_html.HtmlElement, *tag_names: str) -> Iterator[lxml_html.HtmlElement]:
+        for tag_name in tag_names:
+            yield from reversed(list(node.iterdescendants(tag_name)))
+
+    def class_weight(self, e: lxml_html.HtmlElement) -> int:
+        """Upstream's weight of class, id and tag, worked out once per combination on this page (up to four
+        regular expressions each; scoring and clean-up ask again for the same elements and names)."""
+        key = (e.get("class"), e.get("id"), e.tag)
+        weight = self._weights.get(key)
+        if weight is None:
+            weight = self._weights[key] = super().class_weight(e)
+        return weight
 
     # -- scoring -------------------------------------------------------------------------------------
     def score_paragraphs(self) -> dict:
@@ -143,7 +174,9 @@ class CJKDocument(Document):
             candidates[elem]["content_score"] *= 1 - self.get_link_density(elem)
         return candidates
 
-    def get_link_density(self, elem: lxml_html.HtmlElement) -> float:
+    def get_link_density(self, elem: lxml_html.HtmlElement, own: float | None = None) -> float:
+        """Upstream's share of link text, lengths weighted by script; `own`: the element's weighted length when
+        the caller has it already."""
         cache = self._link_lengths
         if cache is None:
             links = sum(weighted_length(squash(a.text_content())) for a in elem.iter("a"))
@@ -154,7 +187,9 @@ class CJKDocument(Document):
                 if length is None:
                     length = cache[a] = weighted_length(squash(a.text_content()))
                 links += length
-        return links / max(weighted_length(squash(elem.text_content())), 1)
+        if own is None:
+            own = weighted_length(squash(elem.text_content()))
+        return links / max(own, 1)
 
     def transform_misused_divs_into_paragraphs(self) -> None:
         """Upstream serialises every child to look for block tags; walking the tree is much cheaper."""
@@ -242,10 +277,11 @@ class CJKDocument(Document):
         if clause_count(text) >= 10:
             return False
         counts = {kind: sum(1 for _ in el.iter(kind)) for kind in ("p", "img", "embed", "input")}
-        length, density = weighted_length(text), self.get_link_density(el)
+        length = weighted_length(text)
+        density = self.get_link_density(el, length)
         if counts["img"] and counts["img"] <= 2 and length < 4 * self.min_text_length and density <= 0.5:
             return False  # a figure and its caption
-        in_main = el.tag in ("ul", "section") and bool(el.xpath("ancestor::main | ancestor::article"))
+        in_main = el.tag in ("ul", "section") and any(a.tag in ("main", "article") for a in el.iterancestors())
         return bool(
             (counts["p"] and counts["img"] > 1 + counts["p"] * 1.3)
             or counts["input"] > counts["p"] / 3

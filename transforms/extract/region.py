@@ -59,21 +59,33 @@ def _drop_before(root: lxml_html.HtmlElement, target: lxml_html.HtmlElement) -> 
     target.drop_tree()
 
 
-def is_link_list(el: lxml_html.HtmlElement) -> bool:
+def _link_text(a: lxml_html.HtmlElement, known: dict | None) -> tuple[str, int]:
+    """A link's text and its Chinese characters, from `known` when there."""
+    if known is None:
+        text = a.text_content()
+        return text, _cjk(text)
+    found = known.get(a)
+    if found is None:
+        text = a.text_content()
+        found = known[a] = (text, _cjk(text))
+    return found
+
+
+def is_link_list(el: lxml_html.HtmlElement, known: dict | None = None) -> bool:
     """Mostly links (counted in Chinese characters, so dates do not count as prose), three or more, none a
-    document (a 附件 list is content)."""
-    texts = [(a, a.text_content()) for a in el.iter("a")]
-    texts = [(a, t) for a, t in texts if t.strip()]
+    document (a 附件 list is content). `known`: links' texts already read (see `drop_link_lists`)."""
+    texts = [(a, *_link_text(a, known)) for a in el.iter("a")]
+    texts = [(a, t, n) for a, t, n in texts if t.strip()]
     if len(texts) < MIN_LIST_LINKS:
         return False
     whole = el.text_content()
     total = _cjk(whole)
-    linked = sum(_cjk(t) for _, t in texts)
+    linked = sum(n for _, _, n in texts)
     if not (total > 0 and linked >= LINK_SHARE * total and total - linked < MAX_LIST_PROSE):
         return False
     if _ATTACHMENTS.match(whole.lstrip()):
         return False
-    return not any(attachment_type(a.get("href") or "", squash(t)) for a, t in texts)
+    return not any(attachment_type(a.get("href") or "", squash(t)) for a, t, _ in texts)
 
 
 def _link_counts(root: lxml_html.HtmlElement) -> dict[lxml_html.HtmlElement, int]:
@@ -88,13 +100,16 @@ def _link_counts(root: lxml_html.HtmlElement) -> dict[lxml_html.HtmlElement, int
     return counts
 
 
-def drop_link_lists(root: lxml_html.HtmlElement, counts: dict | None = None) -> None:
-    """Remove lists of links (相关阅读, 推荐, rankings, tag clouds) and the short heading just before each."""
+def drop_link_lists(root: lxml_html.HtmlElement, counts: dict | None = None, known: dict | None = None) -> None:
+    """Remove lists of links (相关阅读, 推荐, rankings, tag clouds) and the short heading just before each.
+    Boxes are judged from the outside in, each before anything inside it goes, so a link's text read for an
+    outer box (kept in `known`) is still its text when an inner box is judged."""
     counts = _link_counts(root) if counts is None else counts
+    known = {} if known is None else known
     for child in list(root):
         if not isinstance(child.tag, str) or counts.get(child, 0) < MIN_LIST_LINKS:
             continue  # too few links to be, or to hold, a list of them
-        if child.tag in LIST_TAGS and is_link_list(child):
+        if child.tag in LIST_TAGS and is_link_list(child, known):
             before = child.getprevious()
             heading = squash(before.text_content()) if before is not None and isinstance(before.tag, str) else ""
             if 0 < len(heading) <= MAX_LIST_HEADING and before.find(".//a") is None \
@@ -102,7 +117,7 @@ def drop_link_lists(root: lxml_html.HtmlElement, counts: dict | None = None) -> 
                 before.drop_tree()
             child.drop_tree()
         elif len(child):
-            drop_link_lists(child, counts)
+            drop_link_lists(child, counts, known)
 
 
 def drop_comments(root: lxml_html.HtmlElement) -> None:

@@ -51,11 +51,29 @@ def strip_attributes(root: lxml_html.HtmlElement) -> None:
                     del el.attrib[attr]
 
 
+def _filled(nodes: list) -> set[lxml_html.HtmlElement]:
+    """The elements among `nodes` (a subtree in document order) with text that is not whitespace, or a picture or
+    table inside: one pass from the leaves up instead of each element's `text_content()` and two searches."""
+    filled: set[lxml_html.HtmlElement] = set()
+    for node in reversed(nodes):  # each element after everything inside it
+        parent = node.getparent()
+        if isinstance(node.tag, str) and node.text and not node.text.isspace():
+            filled.add(node)  # a comment's own text is no text content
+        if parent is not None and (node in filled or node.tag in ("img", "table")
+                                   or (node.tail and not node.tail.isspace())):
+            filled.add(parent)
+    return filled
+
+
 def drop_empty(root: lxml_html.HtmlElement) -> None:
-    for el in list(root.iter()):
+    """Elements with neither text nor a picture or table. Dropping one keeps its tail and takes only whitespace
+    from its ancestors, so what is empty is known before the first drop."""
+    nodes = list(root.iter())
+    filled = _filled(nodes)
+    for el in nodes:
         if el is root or not isinstance(el.tag, str) or el.getparent() is None or el.tag in EMPTY_OK:
             continue
-        if not (el.text_content() or "").strip() and el.find(".//img") is None and el.find(".//table") is None:
+        if el not in filled:
             el.drop_tree()
 
 

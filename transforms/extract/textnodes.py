@@ -13,6 +13,8 @@ from functools import lru_cache
 
 from lxml import etree
 
+from .script import squash
+
 TEXTS = etree.XPath("descendant::text()")  # smart strings: getparent(), is_tail
 _BODY_TEXTS = etree.XPath("//body//text()")
 
@@ -33,6 +35,9 @@ def texts_with(root: etree._Element, words: Iterable[str], *, max_length: int | 
     return [s for s in nodes if len(s) <= max_length and pattern.search(s)]
 
 
+Named = tuple[etree._Element, str, "str | None", "str | None"]  # (element, tag, class, id)
+
+
 class BodyText:
     """The body's text nodes, listed once (an XPath over the whole page makes a proxy per node) and shared by
     every reader of short texts (byline, 上一篇/下一篇, footer, the 信息公开 header, a search page's count) instead
@@ -43,6 +48,16 @@ class BodyText:
         pattern = words_pattern(tuple(words))
         self.nodes = [s for s in self.all if pattern.search(s)]
         self.words = set(words)
+        self._tree = tree
+        self._named: list[Named] | None = None
+
+    def named(self) -> list[Named] | None:
+        """Every element of the document with its tag, class and id, in document order: listed once for the
+        readers that look for names (CMS containers, breadcrumbs, headlines) instead of a tree walk each.
+        None when the tree is not its document's root (those readers then walk what they always walked)."""
+        if self._named is None and self._tree is self._tree.getroottree().getroot():
+            self._named = [(el, el.tag, el.get("class"), el.get("id")) for el in self._tree.iter(etree.Element)]
+        return self._named
 
     def with_words(self, words: Iterable[str], max_length: int | None = None) -> list:
         """What `texts_with(tree, words, body=True, max_length=...)` returns, from the shared lists."""
@@ -62,23 +77,36 @@ class BodyText:
 
 
 def elements_named(root: etree._Element, class_words: tuple[str, ...], id_words: tuple[str, ...],
-                   tags: frozenset[str] = frozenset()) -> list:
+                   tags: frozenset[str] = frozenset(), named: list[Named] | None = None) -> list:
     """Elements whose tag is in `tags`, or whose class contains one of `class_words`, or whose id one of
     `id_words`, in document order: the XPath `contains(@class, …) or contains(@id, …)` in one Python walk
-    (libxml2's XPath is several times slower at testing attributes on every element)."""
+    (libxml2's XPath is several times slower at testing attributes on every element), or in the document's
+    `named` list when given (`BodyText.named`)."""
+    if named is None:
+        named = [(el, el.tag, el.get("class"), el.get("id")) for el in root.getroottree().getroot().iter(etree.Element)]
     out = []
-    for el in root.getroottree().getroot().iter(etree.Element):
-        if el.tag in tags:
+    for el, tag, cls, ident in named:
+        if tag in tags:
             out.append(el)
-            continue
-        cls = el.get("class")
-        if cls is not None and any(w in cls for w in class_words):
+        elif cls is not None and any(w in cls for w in class_words):
             out.append(el)
-            continue
-        ident = el.get("id")
-        if ident is not None and any(w in ident for w in id_words):
+        elif ident is not None and any(w in ident for w in id_words):
             out.append(el)
     return out
+
+
+class LinkNames:
+    """Each link's name (its text, else its title attribute, whitespace squashed), worked out once per page: the
+    list finder and the 附件 finder both read every link of the page. Lives for one extraction."""
+
+    def __init__(self) -> None:
+        self._names: dict[etree._Element, str] = {}
+
+    def __call__(self, a: etree._Element) -> str:
+        name = self._names.get(a)
+        if name is None:
+            name = self._names[a] = squash(a.text_content()) or squash(a.get("title") or "")  # type: ignore[attr-defined]
+        return name
 
 
 SNIPPET = 12  # characters of a block's first long text searched for

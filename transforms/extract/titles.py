@@ -73,9 +73,10 @@ def strip_prefix(text: str) -> str:
 def is_headline_name(el: lxml_html.HtmlElement) -> bool:
     """Class or id names a headline (`art-title`, `xl-bt`, `biaoti`, ...; data/cms_containers.yaml)."""
     cls, ident = el.get("class"), el.get("id")
-    return bool(cls or ident) and _headline_names(f"{cls or ''} {ident or ''}")
+    return bool(cls or ident) and headline_names(f"{cls or ''} {ident or ''}")
 
 
 @lru_cache(maxsize=4096)
-def _headline_names(names: str) -> bool:
+def headline_names(names: str) -> bool:
+    """`"class id"` names a headline (pages repeat a few names on many elements: each is matched once)."""
     return bool(rules().headline_names.search(names))

@@ -1,7 +1,7 @@
 """The working copy extraction scores: a copy of the content subtree without furniture or hidden parts.
 
-The shared tree is read (metadata, breadcrumb, ...) but never changed for good: elements to leave out
-are marked, the subtree is copied, and the marks are removed again.
+The shared tree is only read (metadata, breadcrumb, ...): the subtree is copied, and the copies of the elements
+to leave out (or to find again) are reached by their originals' positions, which a deep copy keeps.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from .cms import is_noise_line, noise_named, rules
 from .script import squash, weighted_length
 from .textnodes import texts_with
 
-MARK = "data-a11y-drop"
 KILL_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg", "math",
              "select", "textarea", "button", "input", "map", "link", "meta", "canvas", "audio", "dialog")
 _HIDDEN_STYLE = re.compile(r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)", re.I)
@@ -31,22 +30,43 @@ def _unlinked(el: lxml_html.HtmlElement) -> int:
     return len(squash(el.text_content())) - sum(len(squash(a.text_content())) for a in el.iter("a"))
 
 
-def copy_without(source: lxml_html.HtmlElement, marked: Iterable[lxml_html.HtmlElement]) -> lxml_html.HtmlElement:
-    """A deep copy of `source` minus the `marked` elements (which stay untouched in the original)."""
-    marked = [el for el in marked if el is not None]
-    for el in marked:
-        el.set(MARK, "1")
-    try:
-        dup = copy.deepcopy(source)
-    finally:
-        for el in marked:
-            el.attrib.pop(MARK, None)
-    for el in dup.xpath(f"descendant-or-self::*[@{MARK}]"):
-        if el is dup:
-            el.attrib.pop(MARK, None)
-        elif el.getparent() is not None:
+def _path(el: lxml_html.HtmlElement, source: lxml_html.HtmlElement) -> tuple[int, ...] | None:
+    """The child positions leading from `source` down to `el` (None when `el` is not inside `source`)."""
+    path = []
+    while el is not source:
+        parent = el.getparent()
+        if parent is None:
+            return None
+        path.append(parent.index(el))
+        el = parent
+    return tuple(reversed(path))
+
+
+def _at(root: lxml_html.HtmlElement, path: tuple[int, ...]) -> lxml_html.HtmlElement:
+    for i in path:
+        root = root[i]
+    return root
+
+
+def copy_with(source: lxml_html.HtmlElement, marked: Iterable[lxml_html.HtmlElement | None],
+              wanted: Iterable[lxml_html.HtmlElement] = ()) -> tuple[lxml_html.HtmlElement, list]:
+    """A deep copy of `source` minus the copies of the `marked` elements, and the copies of the `wanted` ones (None
+    for one outside `source`). A copy is found at its original's position (a deep copy has the same shape): no
+    attribute set on the shared tree, and no XPath over the whole copy to find it again."""
+    dup = copy.deepcopy(source)
+    paths = [_path(el, source) for el in wanted]
+    copies = [None if p is None else _at(dup, p) for p in paths]
+    doomed = sorted({p for p in (_path(el, source) for el in marked if el is not None) if p})  # document order
+    for el in [_at(dup, p) for p in doomed]:  # all found before the first drop moves any
+        if el.getparent() is not None:
             el.drop_tree()
-    return dup
+    return dup, copies
+
+
+def copy_without(source: lxml_html.HtmlElement, marked: Iterable[lxml_html.HtmlElement | None]
+                 ) -> lxml_html.HtmlElement:
+    """A deep copy of `source` minus the `marked` elements (which stay untouched in the original)."""
+    return copy_with(source, marked)[0]
 
 
 def drop_scripts(root: lxml_html.HtmlElement) -> None:
@@ -69,13 +89,14 @@ def _maybe_hidden(root: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
 
 def drop_hidden(root: lxml_html.HtmlElement) -> None:
     """Hidden parts are menus and templates, except a big block that scripts reveal on load."""
-    total = max(len(root.text_content()), 1)
+    total = 0  # the whole text's length, measured when first needed (none of the elements is hidden, mostly)
     for el in _maybe_hidden(root):
         if el.getparent() is None:
             continue
         if el.get("hidden") is None and el.get("aria-hidden") != "true" and not _HIDDEN_STYLE.search(
                 el.get("style") or ""):
             continue
+        total = total or max(len(root.text_content()), 1)  # before any drop, as the first hidden one is here
         if len(el.text_content()) < max(200, total / 3):
             el.drop_tree()
 
@@ -112,37 +133,31 @@ def drop_noise(root: lxml_html.HtmlElement) -> None:
             el.drop_tree()
 
 
-def working_copy(source: lxml_html.HtmlElement, marked: Iterable[lxml_html.HtmlElement]) -> lxml_html.HtmlElement:
-    dup = copy_without(source, marked)
+def working_copy(source: lxml_html.HtmlElement, marked: Iterable[lxml_html.HtmlElement | None],
+                 wanted: Iterable[lxml_html.HtmlElement] = ()) -> tuple[lxml_html.HtmlElement, list]:
+    """The cleaned copy, and the copies of the `wanted` elements as `copy_with` gives them (maybe dropped since)."""
+    dup, copies = copy_with(source, marked, wanted)
     alive = list(dup.iter())  # noqa: F841 - proxies kept for the passes below (see extract._extract)
     drop_scripts(dup)
     drop_hidden(dup)
     drop_noise(dup)
-    return dup
+    return dup, copies
 
 
-KEEP = "data-a11y-keep"
+def _inside(el: lxml_html.HtmlElement, root: lxml_html.HtmlElement) -> bool:
+    return el is root or any(a is root for a in el.iterancestors())
 
 
 class Workspace:
     """One cleaned copy of the body (no furniture, scripts, hidden parts or page controls) that every candidate
-    block is cut from, with the copies of chosen originals found again by name (marks set on the originals for
-    the time of the copy)."""
+    block is cut from, with the copies of chosen originals found again by name (None once dropped)."""
 
     def __init__(self, body: lxml_html.HtmlElement, marked: Iterable[lxml_html.HtmlElement | None],
                  named: dict[str, lxml_html.HtmlElement | None]) -> None:
-        kept = {name: el for name, el in named.items() if el is not None}
-        for name, el in kept.items():
-            el.set(KEEP, f"{el.get(KEEP)} {name}" if el.get(KEEP) else name)
-        try:
-            self.root = working_copy(body, marked)
-        finally:
-            for el in kept.values():
-                el.attrib.pop(KEEP, None)
-        self.found: dict[str, lxml_html.HtmlElement] = {}
-        for el in self.root.xpath(f"descendant-or-self::*[@{KEEP}]"):
-            for name in (el.attrib.pop(KEEP) or "").split():
-                self.found[name] = el
+        kept = [(name, el) for name, el in named.items() if el is not None]
+        self.root, copies = working_copy(body, marked, [el for _, el in kept])
+        self.found: dict[str, lxml_html.HtmlElement] = {
+            name: dup for (name, _), dup in zip(kept, copies, strict=True) if dup is not None and _inside(dup, self.root)}
 
     def get(self, name: str) -> lxml_html.HtmlElement | None:
         return self.found.get(name)

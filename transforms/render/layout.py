@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from lxml import html as lxml_html
 
 from ..aids.pinyin import annotate_tree
+from ..parse import fragment
 from ..tablegrid import Grid, grid
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -33,7 +34,7 @@ def _text(el: lxml_html.HtmlElement) -> str:
 
 
 def _fragment(content_html: str) -> lxml_html.HtmlElement:
-    return lxml_html.fragment_fromstring(content_html or "<div></div>", create_parent="div")
+    return fragment(content_html or "<div></div>")
 
 
 def normalise_headings(root: lxml_html.HtmlElement) -> None:
