@@ -133,7 +133,43 @@ def find(tree: lxml_html.HtmlElement, meta_title: str, doc_title: str, site: str
         holder = _exact_holder(tree, targets)
         if holder is not None and (best is None or EXACT > best[0]):
             return Headline(holder, squash(holder.text_content()), True)
-    return best[1] if best else None
+    return with_subtitle(best[1]) if best else None
+
+
+_SUBTITLE = re.compile(r"^(?:——|—|--|－－|―)")
+
+
+def with_subtitle(head: Headline) -> Headline:
+    """A speech's or report's headline in two parts: `凝心聚力 开拓创新` over `——在全省科技工作会议上的讲话`. The
+    subtitle alone is no title (it is what `<title>` often repeats); the two read as one, and the content starts
+    after the second."""
+    if _SUBTITLE.match(head.text):
+        main = _heading_before(head.element)
+        return Headline(head.element, main + head.text, head.matched) if main else head
+    after = _next_element(head.element)
+    if after is not None and (after.tag in HEADING_TAGS or titles.is_headline_name(after)):
+        sub = squash(after.text_content())
+        if _SUBTITLE.match(sub) and len(sub) <= titles.MAX_HEADLINE:
+            return Headline(after, head.text + sub, head.matched)
+    return head
+
+
+def _next_element(el: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
+    nxt = el.getnext()
+    while nxt is not None and (not isinstance(nxt.tag, str) or not squash(nxt.text_content())):
+        nxt = nxt.getnext()
+    return nxt
+
+
+def _heading_before(el: lxml_html.HtmlElement) -> str:
+    """The text of the heading right before `el` (its main title), or ""."""
+    prev = el.getprevious()
+    while prev is not None and (not isinstance(prev.tag, str) or not squash(prev.text_content())):
+        prev = prev.getprevious()
+    if prev is None or not (prev.tag in HEADING_TAGS or titles.is_headline_name(prev)) or _excluded(prev):
+        return ""
+    text = squash(prev.text_content())
+    return text if titles.MIN_HEADLINE <= len(text) <= titles.MAX_HEADLINE and not _SUBTITLE.match(text) else ""
 
 
 def _exact_holder(tree: lxml_html.HtmlElement, targets: list[str]) -> lxml_html.HtmlElement | None:

@@ -186,3 +186,13 @@ def test_issued_date_and_document_number_from_the_byline() -> None:
 def test_bylines_are_checked(line: str, source: str, author: str) -> None:
     fields = parse_line(line)
     assert (fields.get("source", ""), fields.get("author", "")) == (source, author)
+
+
+@pytest.mark.parametrize("doc_title", ["凝心聚力 开拓创新_示例省科技厅", "在全省科技工作会议上的讲话_示例省科技厅"])
+def test_a_headline_and_its_dash_subtitle_read_as_one_title(doc_title: str) -> None:
+    """A speech's title is both lines; the subtitle alone (what <title> often repeats) is no title."""
+    m = meta(f"<html><head><title>{doc_title}</title></head><body><div class='article'>"
+             "<h1>凝心聚力 开拓创新</h1><h2>——在全省科技工作会议上的讲话</h2><div>发布日期：2026-11-20</div>"
+             "<p>同志们：今天召开全省科技工作会议，主要任务是总结去年工作，部署今年任务。</p></div></body></html>")
+    assert m.title == "凝心聚力 开拓创新——在全省科技工作会议上的讲话"
+    assert m.heading is not None and m.heading.tag == "h2"  # the content starts after the second line
