@@ -51,7 +51,8 @@ def from_title(doc_title: str, headline: str) -> str:
     head = titles.norm(headline)
     candidates = [p for p in found if titles.norm(p) != head and looks_like_site(canonical(p))]
     if len(found) > 1:
-        for part in (found[-1], found[0]):  # suffix first, then a prefix (`站名 » 栏目 » 标题`)
+        # suffix first, then a prefix (`站名 » 栏目 » 标题`), then a middle part (`标题 - 站名 - 栏目`)
+        for part in (found[-1], found[0], *reversed(found[1:-1])):
             if part in candidates:
                 return canonical(part)
     if len(found) == 1 and candidates:

@@ -8,6 +8,7 @@ from lxml import html as lxml_html
 from transforms.extract.byline import parse_line
 from transforms.extract.dates import parse_cn_date, parse_date
 from transforms.extract.metadata import detect_lang, read_metadata, url_date
+from transforms.extract.site import from_title
 from transforms.extract.titles import headline_part
 from transforms.parse import parse_document
 
@@ -196,3 +197,12 @@ def test_a_headline_and_its_dash_subtitle_read_as_one_title(doc_title: str) -> N
              "<p>同志们：今天召开全省科技工作会议，主要任务是总结去年工作，部署今年任务。</p></div></body></html>")
     assert m.title == "凝心聚力 开拓创新——在全省科技工作会议上的讲话"
     assert m.heading is not None and m.heading.tag == "h2"  # the content starts after the second line
+
+
+@pytest.mark.parametrize(("doc_title", "expected"), [
+    ("关于开展测试工作的通知 - 示例省科技厅 - 政务公开", "示例省科技厅"),  # title, site, column
+    ("关于开展测试工作的通知 - 办公室 - 示例省科技厅", "示例省科技厅"),  # the suffix still wins
+    ("关于开展测试工作的通知_通知公告_工作动态", ""),
+])
+def test_the_site_name_in_any_part_of_the_title(doc_title: str, expected: str) -> None:
+    assert from_title(doc_title, "关于开展测试工作的通知") == expected
