@@ -627,6 +627,10 @@ def _last() -> list[Rule]:
     return [
         Rule("latin", R(r"(?<=[A-Za-z])/(?=[A-Za-z])"), " ", LATIN),
         Rule("latin", R(rf"(?<![A-Za-z])(?:{_alt(latin_words())}|[A-Za-z]+)(?![A-Za-z])"), _latin_word, LATIN),
+        # × and → say 乘 and 至 between words (7×24小时, 长×宽, 9点→11点); as marks that head a line or a clause
+        # (×未完成, →详见附件) nothing
+        Rule("symbol", R(rf"(?<=[{CJK}A-Za-z])\s*×\s*(?=[{CJK}A-Za-z])"), "乘", R("×")),
+        Rule("symbol", R(rf"(?<=[{CJK}A-Za-z])\s*→\s*(?=[{CJK}A-Za-z])"), "至", R("→")),
         Rule("symbol", R(f"[^{CJK}{SAFE_PUNCT}A-Za-z\\s]"), _leftover),
         Rule("symbol", R(r"\s{2,}"), " ", R(r"\s\s")),
         Rule("symbol", R(r"([。，、；：？！])[\s。，、；：？！]*\1"), r"\1", R(r"([。，、；：？！])\s*\1")),
