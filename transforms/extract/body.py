@@ -16,7 +16,7 @@ from . import outskirts
 from .boilerplate import is_boilerplate
 from .cms import find_container
 from .readability_cjk import CJKDocument
-from .region import find_region, region_body
+from .region import find_picture_region, find_region, region_body
 from .script import squash, weighted_length
 from .textnodes import TEXTS, find_span
 from .workcopy import Workspace
@@ -127,7 +127,10 @@ def from_headline(heading: lxml_html.HtmlElement, marked: list, core: Body | Non
         elif follows(heading, anchor):
             region = common_ancestor(heading, anchor)
         region = None if region is not None and region.tag == "html" else region
-    region = region if region is not None else find_region(heading, marked)
+    if region is None:
+        region = find_region(heading, marked)
+    if region is None:
+        region = find_picture_region(heading)  # an article that is pictures: no box has text of its own
     if region is None:
         return None
     depth = next((k for k, anc in enumerate(heading.iterancestors()) if anc is region), -1)

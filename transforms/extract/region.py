@@ -47,6 +47,39 @@ def find_region(heading: lxml_html.HtmlElement, marked: Iterable[lxml_html.HtmlE
     return None
 
 
+_NOT_CONTENT_PICTURE = re.compile(r"qr|ewm|erweima|share|fenxiang|icon|logo|print|weixin|wechat|weibo|btn|button|"
+                                  r"arrow|dot|line|spacer|blank|close|search|top|banner|nav", re.I)
+MIN_PICTURE = 100  # pixels: a declared width or height below this is an icon, not a picture of the article
+
+
+def find_picture_region(heading: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
+    """For an article that is pictures (一图读懂, a scanned notice): the smallest ancestor of the headline holding
+    a picture after it that is no link, icon, logo or QR code. Asked only when no box holds text of its own."""
+    for anc in heading.iterancestors():
+        if anc.tag in ("body", "html"):
+            return None
+        seen_heading = False
+        for el in anc.iter(etree.Element):  # document order: only pictures after the headline count
+            if el is heading:
+                seen_heading = True
+            elif seen_heading and el.tag == "img" and heading not in el.iterancestors() and _content_picture(el):
+                return anc
+    return None
+
+
+def _content_picture(img: lxml_html.HtmlElement) -> bool:
+    if any(a.tag == "a" for a in img.iterancestors()):
+        return False
+    names = " ".join(img.get(k) or "" for k in ("src", "class", "id", "alt"))
+    if _NOT_CONTENT_PICTURE.search(names):
+        return False
+    for k in ("width", "height"):
+        size = (img.get(k) or "").strip().removesuffix("px")
+        if size.isdigit() and int(size) < MIN_PICTURE:
+            return False
+    return True
+
+
 def _drop_before(root: lxml_html.HtmlElement, target: lxml_html.HtmlElement) -> None:
     """Remove `target` and everything before it in document order (within `root`)."""
     node = target
