@@ -22,6 +22,7 @@ from .textnodes import TEXTS, find_span
 from .workcopy import Workspace
 
 MIN_BODY = 20  # Latin-equivalent characters: less is no body (unless it holds a table or a picture)
+PICTURES_CONFIDENCE = 0.6  # a body of pictures or files after the headline: no text to check it by
 
 
 @dataclass
@@ -129,10 +130,23 @@ def from_headline(heading: lxml_html.HtmlElement, marked: list, core: Body | Non
         region = None if region is not None and region.tag == "html" else region
     if region is None:
         region = find_region(heading, marked)
-    if region is None:
-        region = find_picture_region(heading)  # an article that is pictures: no box has text of its own
-    if region is None:
+    found = _after_headline(heading, region, core, anchor, ws) if region is not None else None
+    if found is not None:
+        block, method, region = found
+        return Body(block, method, 0.9 if matched else 0.75, True, region)
+    files = find_picture_region(heading)  # an article that is pictures or files: no box has text of its own
+    found = _after_headline(heading, files, None, None, ws) if files is not None else None
+    if found is None:
         return None
+    block, _, region = found
+    return Body(block, "headline+pictures/files", PICTURES_CONFIDENCE, True, region)
+
+
+def _after_headline(heading: lxml_html.HtmlElement, region: lxml_html.HtmlElement, core: Body | None,
+                    anchor: lxml_html.HtmlElement | None, ws: Workspace
+                    ) -> tuple[lxml_html.HtmlElement, str, lxml_html.HtmlElement] | None:
+    """What follows the headline in `region` (the working copy's), with the document parts around the scored
+    block; None when that is no body."""
     depth = next((k for k, anc in enumerate(heading.iterancestors()) if anc is region), -1)
     copy, head = ws.get(f"up{depth}"), ws.get("head")
     if copy is None or head is None or not any(a is copy for a in head.iterancestors()):
@@ -141,7 +155,5 @@ def from_headline(heading: lxml_html.HtmlElement, marked: list, core: Body | Non
     method = "headline"
     if core is not None and anchor is not None and outskirts.trim(block, core.block):
         method = f"headline+{core.method}"  # the scored block, with the document parts around it
-    if not substantial(block):
-        return None
-    return Body(block, method, 0.9 if matched else 0.75, True, region)
+    return (block, method, region) if substantial(block) else None
 

@@ -53,16 +53,19 @@ MIN_PICTURE = 100  # pixels: a declared width or height below this is an icon, n
 
 
 def find_picture_region(heading: lxml_html.HtmlElement) -> lxml_html.HtmlElement | None:
-    """For an article that is pictures (一图读懂, a scanned notice): the smallest ancestor of the headline holding
-    a picture after it that is no link, icon, logo or QR code. Asked only when no box holds text of its own."""
+    """For an article that is pictures or files (一图读懂, a scanned notice, 详见附件 and a list to download): the
+    smallest ancestor of the headline holding, after it, a picture that is no link, icon, logo or QR code, or an
+    attachment link. Asked only when no box holds text of its own."""
     for anc in heading.iterancestors():
         if anc.tag in ("body", "html"):
             return None
         seen_heading = False
-        for el in anc.iter(etree.Element):  # document order: only pictures after the headline count
+        for el in anc.iter(etree.Element):  # document order: only what follows the headline counts
             if el is heading:
                 seen_heading = True
-            elif seen_heading and el.tag == "img" and heading not in el.iterancestors() and _content_picture(el):
+            elif seen_heading and heading not in el.iterancestors() and (
+                    (el.tag == "img" and _content_picture(el))
+                    or (el.tag == "a" and attachment_type(el.get("href") or "", squash(el.text_content())))):
                 return anc
     return None
 

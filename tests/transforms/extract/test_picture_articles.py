@@ -1,5 +1,5 @@
-"""An article that is pictures (一图读懂, a scanned notice) is an article: its pictures, not the whole page. A QR code,
-a share icon or a logo after the headline makes no such article."""
+"""An article that is pictures or files (一图读懂, a scanned notice, 详见附件) is an article: its pictures and files, not
+the whole page. A QR code, a share icon or a logo after the headline makes no such article."""
 
 from __future__ import annotations
 
@@ -30,3 +30,12 @@ def test_icons_and_codes_after_the_headline_make_no_article() -> None:
                                       "<img src='/img/p.gif' width='16' height='16'>")),
                   "https://kjt.example.gov.cn/art/1.html")
     assert art.extraction != "article"  # the honest fallback, not a QR code served as the article
+
+
+def test_a_notice_that_is_its_attachment_is_an_article() -> None:
+    art = extract(parse_document(page("<p>详见附件。</p><p>附件：<a href='/att/mingdan.xlsx'>2026年第一批名单.xlsx</a></p>")),
+                  "https://kjt.example.gov.cn/art/1.html")
+    assert art.extraction == "article" and art.method == "headline+pictures/files"
+    assert [a.name for a in art.attachments] == ["2026年第一批名单.xlsx"]
+    assert art.text.startswith("详见附件。") and "首页" not in art.text and "版权所有" not in art.text
+
