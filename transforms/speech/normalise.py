@@ -477,7 +477,9 @@ def _enumerations() -> list[Rule]:
         Rule("enum", R(f"[{enums}]"), _enum, R(f"[{enums}]")),
         Rule("roman", R("[" + "".join(ROMAN) + "]"), lambda m: cn2an.an2cn(str(ROMAN[m[0]])), R("[\u2160-\u217f]")),
         Rule("roman", R(rf"(?<![A-Za-z])({'|'.join(ROMAN_ASCII)})(?![A-Za-z])"), _roman_ascii, R("[IVX]")),
-        Rule("list", R(r"(?:^|(?<=[：:；;。\n]))\s*(?P<n>\d{1,2})\s?[.．、](?!\d)\s*"), _list_number, DIGIT),
+        # after a label's colon (附件：1. …), not a time's (11:30、下午 is half past eleven)
+        Rule("list", R(r"(?:^|(?<=[；;。\n])|(?<=[^\d][：:]))\s*(?P<n>\d{1,2})\s?[.．、](?!\d)\s*"), _list_number,
+             DIGIT),
         # the next item on the same line: 附件：1.申报表 2.承诺书 (after a space, before a word)
         Rule("list", R(rf"(?<=[{CJK}）)])\s+(?P<n>\d{{1,2}})[.．、](?=[{CJK}（(《“])"), lambda m: " " + _list_number(m),
              DIGIT),
