@@ -47,8 +47,10 @@ def find_region(heading: lxml_html.HtmlElement, marked: Iterable[lxml_html.HtmlE
     return None
 
 
-_NOT_CONTENT_PICTURE = re.compile(r"qr|ewm|erweima|share|fenxiang|icon|logo|print|weixin|wechat|weibo|btn|button|"
-                                  r"arrow|dot|line|spacer|blank|close|search|top|banner|nav", re.I)
+# names of page pictures that are no content, at the start of a word of the src, class, id or alt (qrcode.png, ewm_1,
+# icon-share): not anywhere in it (an "online" or "photo" picture is content)
+_NOT_CONTENT_PICTURE = re.compile(r"(?:^|[\W_])(?:qr|ewm|erweima|share|fenxiang|icon|logo|print|weixin|wechat|weibo|"
+                                  r"btn|button|arrow|spacer|blank|close|search|banner|二维码|分享)", re.I)
 MIN_PICTURE = 100  # pixels: a declared width or height below this is an icon, not a picture of the article
 
 
