@@ -31,6 +31,14 @@ class Image:
     caption: str = ""
 
 
+# alt texts that say only that an image is one (extraction's default is 图片): read and shown as just that
+GENERIC_ALTS = frozenset({"图片", "图", "图表", "照片", "图像", "image", "picture", "photo", "img"})
+
+
+def generic_alt(alt: str) -> bool:
+    return alt.strip().strip("。.：:").lower() in GENERIC_ALTS
+
+
 @dataclass
 class ListEntry:
     title: str

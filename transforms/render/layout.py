@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from lxml import html as lxml_html
 
 from ..aids.pinyin import annotate_tree
+from ..article import generic_alt
 from ..parse import fragment
 from ..tablegrid import Grid, grid
 
@@ -153,7 +154,8 @@ def linearise(root: lxml_html.HtmlElement, image_word: str) -> None:
         alt = (img.get("alt") or "").strip()
         if alt:
             span = lxml_html.Element("span", {"class": "img-alt"})
-            span.text = f"［{image_word}：{alt}］"
+            # alt="图片" says only that it is one: ［图片］, not ［图片：图片］
+            span.text = f"［{image_word}］" if generic_alt(alt) else f"［{image_word}：{alt}］"
             span.tail = img.tail
             img.getparent().replace(img, span)
         else:

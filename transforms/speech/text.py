@@ -21,7 +21,7 @@ from typing import Any
 from lxml import html as lxml_html
 
 from .. import tablegrid
-from ..article import Article
+from ..article import Article, generic_alt
 from .normalise import normalise
 from .split import MAX_CHARS, fit, split_sentences
 
@@ -49,7 +49,6 @@ ROW_MARK = "\x1f"  # a table row: one sentence (a caption that keeps the row tog
 DATA = Path(__file__).resolve().parent / "data"
 SEPARATORS = re.compile(r"[\s|｜/／·•・:：,，、;；\[\]【】()（）<>《》〔〕「」\-—_=+*#]+")
 CHINESE_VOICES = ("zh", "yue")
-GENERIC_ALTS = frozenset({"图片", "图", "图表", "照片", "图像", "image", "picture", "photo", "img"})
 DOC_EXTENSION = re.compile(r"\.(pdf|docx?|xlsx?|et|wps|ofd|pptx?|zip|rar|7z|txt|csv)$", re.I)
 
 
@@ -293,7 +292,7 @@ def _walk_one(el: lxml_html.HtmlElement, out: list[str], labels: dict[str, str])
 
 def _image(img: lxml_html.HtmlElement, out: list[str], labels: dict[str, str], caption: str = "") -> None:
     alt = _clean(img.get("alt", ""))
-    if alt.strip("。.：:").lower() in GENERIC_ALTS:  # alt="图片" says only that it is one: "图片。", not "图片：图片"
+    if generic_alt(alt):  # alt="图片" says only that it is one: "图片。", not "图片：图片"
         out.append(labels["image_plain"] + labels["end"])
     elif alt:
         out.append(labels["image"].format(alt) + ("" if alt[-1] in "。.!！?？" else labels["end"]))

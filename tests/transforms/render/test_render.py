@@ -12,6 +12,7 @@ from transforms.context import Context, Settings
 from transforms.parse import parse_document
 from transforms.pipeline import get
 from transforms.registry import Page
+from transforms.render.layout import linearise
 
 URL = "https://kjt.example.gov.cn/art/2026/11/20/art_1.html"
 BODY = ("<div><h1>重复的标题</h1><p>第一段。</p><h4>跳级的小标题</h4><p>第二段。</p>"
@@ -89,6 +90,12 @@ def test_text_mode_linearises() -> None:
     assert "［图片：会议现场］" in doc.xpath("string(//main)")
     rows = [r.text_content() for r in doc.xpath("//p[@class='row']")]
     assert rows == ["序号：1；名称：东湖研究院"]
+
+
+def test_text_mode_says_a_generic_alt_once() -> None:
+    root = lxml_html.fragment_fromstring("<div><img src='a.png' alt='图片'><img src='b.png' alt='会议现场'></div>")
+    linearise(root, "图片")
+    assert root.text_content() == "［图片］［图片：会议现场］"  # not ［图片：图片］
 
 
 def test_toc_only_for_long_articles() -> None:
