@@ -33,6 +33,10 @@ VALUED = 2 / 3  # share of labels with a value: a table's column headers have no
 DOC_NUMBER = re.compile(
     r"[\u4e00-\u9fff]{1,12}(?:〔|\[|［|【|\(|（)\s*(?:19|20)\d{2}\s*(?:〕|\]|］|】|\)|）)\s*第?\s*\d{1,5}\s*号"
     r"|(?:[\u4e00-\u9fff]{2,30}公告\s*)?(?:19|20)\d{2}\s*年第\s*\d{1,5}\s*号")
+# an issuing body's name, as it signs a document (南屏市人民政府办公室, 青禾市第七次全国人口普查领导小组办公室)
+ISSUER = re.compile(r"^[\u4e00-\u9fff（）()、·\s]{2,40}(?:人民政府|政府|办公厅|办公室|厅|局|委员会|委|中心|公司|院|所|会|处|队|站"
+                    r"|部|署|集团|小组)$")
+SIGNATURE_LINE = 40  # characters: a longer line is prose, not the issuing body or its date
 _DATE_LINE = re.compile(r"^(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 
 
@@ -153,11 +157,25 @@ def leading_doc_number(block: lxml_html.HtmlElement, lines: int = 4) -> str:
 
 
 def signature_date(block: lxml_html.HtmlElement, last: int = 8) -> str:
-    """The date line of the signature block: a line that is only a date, among the body's last lines."""
-    lines = [t for t in (squash(x) for x in block.itertext()) if t][-last:]
-    for text in reversed(lines):
-        if _DATE_LINE.match(text):
-            return parse_date(text)
-        if CN_DATE.match(text):
-            return parse_cn_date(text)
+    """The date line of the signature block: a line that is only a date, among the body's last lines below its
+    last paragraph; or, when a cover letter comes before the document it issues (印发…方案), the first date line
+    right under an issuing body's name."""
+    lines = [t for t in (squash(x) for x in block.itertext()) if t]
+    for text in reversed(lines[-last:]):
+        found = _date_line(text)
+        if found:
+            return found
+        if len(text) > SIGNATURE_LINE:
+            break  # a paragraph: the signature is below the last one, and a date above it is something else
+    for above, text in zip(lines, lines[1:], strict=False):
+        if ISSUER.match(above) and len(above) <= SIGNATURE_LINE:
+            found = _date_line(text)
+            if found:
+                return found
     return ""
+
+
+def _date_line(text: str) -> str:
+    if _DATE_LINE.match(text):
+        return parse_date(text)
+    return parse_cn_date(text) if CN_DATE.match(text) else ""

@@ -11,6 +11,7 @@ import re
 from lxml import etree
 from lxml import html as lxml_html
 
+from .docinfo import ISSUER
 from .furniture import attachment_type
 from .script import squash
 from .tables import is_data_table
@@ -25,7 +26,7 @@ _PART = re.compile(
     r"|^[(（]?(?:[\u4e00-\u9fff]{2,30}公告\s*)?(?:19|20)\d{2}年第\s*\d{1,5}\s*号[)）]?$"  # 公告 number
     r"|^(?:特此(?:通告|公告|通知|批复|函告|函复|说明|证明)|此复|专此报告|妥否，请批示)[。.！!]?$"  # closing formula
     r"|^(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$"  # the signature's date
-    r"|^[\u4e00-\u9fff（）()、·\s]{2,40}(?:人民政府|政府|办公厅|办公室|厅|局|委员会|委|中心|公司|院|所|会|处|队|站|部|署|集团|小组)$"
+    rf"|{ISSUER.pattern}"  # the issuing body
     r"|^[(（](?![^()（）]*(?:编辑|责编|审核|校对|审校|来源|作者|记者|摄影|通讯员))[^()（）]{2,30}[)）]$"  # （此件公开发布）
     r"|^附\s*件\s*\d*\s*[:：]?"  # 附件 lines
     r"|^(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d{1,2}[.．、]|[(（]\d{1,2}[)）]|第[一二三四五六七八九十]+[章条节])"

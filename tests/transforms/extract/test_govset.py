@@ -26,7 +26,7 @@ from bench.extract_quality import (
 )
 
 PAGES = {name: (html, gold) for name, html, gold in load(GOVSET)}
-CHECKS = ("body", "title", "date", "site", "page_type")
+CHECKS = ("body", "title", "date", "issued", "site", "page_type")
 KNOWN = {
     ("js-03-loading-chinese-noscript", "site"):
         "the label is the government (青禾市人民政府); the page names only its service (…网上办事大厅)",
@@ -58,6 +58,9 @@ def failures(article: Any, gold: dict, check: str) -> list[str]:
         return [] if norm_title(article.title) == norm_title(gold["title"]) else [f"{article.title!r} != {gold['title']!r}"]
     if check == "date" and gold.get("date"):
         return [] if norm_date(article.published) == gold["date"] else [f"{article.published!r} != {gold['date']!r}"]
+    if check == "issued" and gold.get("issued_date"):  # 成文日期 or the signature's date
+        got = norm_date(article.issued)
+        return [] if got == gold["issued_date"] else [f"issued {article.issued!r} != {gold['issued_date']!r}"]
     if check == "site" and gold.get("site"):
         return [] if norm_title(article.site) == norm_title(gold["site"]) else [f"{article.site!r} != {gold['site']!r}"]
     if check == "page_type" and gold.get("page_type"):
