@@ -37,7 +37,7 @@ WORDS = (  # the labels' distinctive parts: only text holding one can be a bylin
 MAX_LINE = 240
 MAX_LINES = 3  # label lines merged into one byline (a header spreads 来源, 日期, 文号 over rows)
 # A 来源 that is a page control or an empty label, and what follows a name but is not part of it.
-_NOT_SOURCE = re.compile(r"^(打印|关闭|分享|收藏|纠错|字体|字号|[大中小]|【|\[|来源|本站|本网|无)|打印|关闭窗口|[:：]$")
+_NOT_SOURCE = re.compile(r"^(打印|关闭|分享|收藏|纠错|字体|字号|[大中小](?:\s|$|[】\]|｜])|【|\[|来源|本站|本网|无(?:\s|$))|打印|关闭窗口|[:：]$")
 _COUNTER = re.compile(r"[\s　]*\d+$")
 _ORG = re.compile(r"(局|厅|处|科|办|委|部|中心|站|所|院|队|组|报|社|台|网|室|会|政府|公司|集团|总队|支队|大队)$")
 _PERSON = re.compile(r"^(?:[\u4e00-\u9fff]{2,4}|[\u4e00-\u9fff]{1,6}·[\u4e00-\u9fff]{1,8}|[A-Z][a-z]+(?: [A-Z][a-z.]+){1,3})$")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lxml import html as lxml_html
 
-from transforms.extract.byline import parse_line
+from transforms.extract.byline import clean_source, parse_line
 from transforms.extract.dates import parse_cn_date, parse_date
 from transforms.extract.metadata import detect_lang, read_metadata, url_date
 from transforms.extract.site import from_title
@@ -82,6 +82,15 @@ def meta(html: str, url: str = "https://www.example.gov.cn/a.html"):
 ])
 def test_publishing_date_wins_over_update_time(line: str, expected: dict[str, str]) -> None:
     assert parse_line(line) == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("中国政府网", "中国政府网"), ("大众日报", "大众日报"), ("无锡市人民政府", "无锡市人民政府"),  # were dropped
+    ("大 中 小", ""), ("中】", ""), ("无", ""), ("本网", ""), ("打印本页", ""),
+])
+def test_a_source_is_kept_unless_it_is_a_control(value: str, expected: str) -> None:
+    """The font-size control (大 中 小) and "无" are no source; names starting with 中, 大 or 无 are."""
+    assert clean_source(value) == expected
 
 
 def test_government_meta_tags_win_over_og_and_title() -> None:
