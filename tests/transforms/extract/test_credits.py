@@ -1,4 +1,5 @@
-"""Editor credits that end an article's body go (they are the CMS's workflow); anything else stays."""
+"""Editor credits that end an article's body go (they are the CMS's workflow); anything else stays, an article's
+own hotline too."""
 
 from __future__ import annotations
 
@@ -37,6 +38,8 @@ def test_trailing_credits_go(tail: str) -> None:
     ("<p>（责任编辑：刘欢）</p><p>附件：1.申报表</p>", "（责任编辑：刘欢）"),  # not at the end: left alone
     ("<p>审核：材料提交后，由窗口受理并在五个工作日内完成审核，审核结果通过短信告知申请人。</p>", "由窗口受理"),
     ("<p>编辑部地址：示例市科技路1号</p>", "编辑部地址"),
+    # an article's own hotline is content (only the site footer's 违法和不良信息举报 line is not)
+    ("<p>举报电话：0571-87654321</p><p>举报邮箱：jubao@kjt.example.gov.cn</p>", "举报电话：0571-87654321"),
 ])
 def test_other_lines_stay(tail: str, kept: str) -> None:
     assert kept in article_text(tail)
