@@ -24,9 +24,11 @@ from dataclasses import dataclass, field
 
 from ..context import Context
 from . import csp
-from .render import VIEW_MODES, mode_label, render_template, toolbar_vars
+from .render import VIEW_MODES, mode_links, render_template, toolbar_vars
 from .ui_text import ui_strings
 
+# the mode switch on the live page: the live page first, then the modes we render
+LIVE_FIRST = ("orig", *(m for m in VIEW_MODES if m != "orig"))
 SCAN_LIMIT = 1 << 20  # tags are looked for in the first MiB; a page whose <body> starts later gets no toolbar
 RAW_TEXT = frozenset({b"script", b"style", b"textarea", b"title", b"xmp", b"iframe", b"noembed", b"noframes",
                       b"noscript", b"plaintext"})
@@ -230,7 +232,7 @@ def _apply(doc: bytes, edits: list[tuple[int, int, bytes]]) -> bytes:
 def render_snippets(ctx: Context, nonce: str, needs: csp.Needs, inline_asset: Callable[[str], str]) -> Snippets:
     t = ui_strings(ctx.ui_lang, ctx.settings.script)
     variables = {"ctx": ctx, "mode": "orig", "settings": ctx.settings, "t": t, "nonce": nonce,
-                 "base": ctx.own_base, "mode_links": mode_links(ctx, t), **toolbar_vars(ctx, aids=False)}
+                 "base": ctx.own_base, "mode_links": mode_links(ctx, t, LIVE_FIRST), **toolbar_vars(ctx, aids=False)}
     if needs.style == csp.INLINE:
         variables["inline_css"] = "\n".join(ascii_css(inline_asset(n)) for n in ("toolbar.css", "overlay.css"))
     if needs.script == csp.INLINE:
@@ -258,9 +260,3 @@ def ascii_js(source: str) -> str:
 
 def ascii_css(source: str) -> str:
     return "".join(ch if ord(ch) < 128 else f"\\{ord(ch):06x}" for ch in source).replace("</", "<\\/")
-
-
-def mode_links(ctx: Context, t: dict[str, str]) -> list[tuple[str, str, str, bool]]:
-    """(mode, label, href, current) for the mode switch: the live page first, then the modes we render."""
-    return [(m, t[mode_label(m, ctx)], ctx.proxy_url(ctx.url, m), m == ctx.mode)
-            for m in ("orig", *(m for m in VIEW_MODES if m != "orig"))]

@@ -123,8 +123,7 @@ def page_vars(ctx: Context, article: Article | None) -> dict[str, object]:
         if ctx.audio_url else "",
         "toolbar": True,
         "py": ruby_filter(s.pinyin),
-        "mode_links": [(m, t[mode_label(m, ctx)], ctx.proxy_url(ctx.url, m), m == ctx.mode)
-                       for m in VIEW_MODES if m in MODES] if ctx.url else [],
+        "mode_links": mode_links(ctx, t) if ctx.url else [],
     }
     variables.update(toolbar_vars(ctx))
     if article is not None:
@@ -139,6 +138,11 @@ def page_vars(ctx: Context, article: Article | None) -> dict[str, object]:
         listed = article.page_type == "list" and bool(article.entries)
         variables["feed_src"] = _own_route(ctx, "/feed") if listed and ctx.audio_available and ctx.url else ""
     return variables
+
+
+def mode_links(ctx: Context, t: dict[str, str], order: tuple[str, ...] = VIEW_MODES) -> list[tuple[str, str, str, bool]]:
+    """(mode, label, href, current) for the mode switch, in `order`."""
+    return [(m, t[mode_label(m, ctx)], ctx.proxy_url(ctx.url, m), m == ctx.mode) for m in order if m in MODES]
 
 
 def mode_label(mode: str, ctx: Context) -> str:

@@ -63,7 +63,7 @@ class Rule:
 # -- data -------------------------------------------------------------------------------------------------
 
 
-def _table(name: str) -> list[tuple[str, str]]:
+def table_rows(name: str) -> list[tuple[str, str]]:
     """Rows of a two-column data file. Lines starting with "# " are comments; the second column may be empty."""
     rows = []
     for line in (DATA / name).read_text(encoding="utf-8").splitlines():
@@ -76,31 +76,31 @@ def _table(name: str) -> list[tuple[str, str]]:
 @cache
 def units() -> dict[str, str]:
     """Unit symbols from data/speech_units.tsv (a table, so adding a unit is a one-line change)."""
-    return dict(_table(UNITS_FILE.name))
+    return dict(table_rows(UNITS_FILE.name))
 
 
 @cache
 def words() -> dict[str, list[str]]:
     """Named word lists from data/speech_words.tsv, longest word first."""
     out: dict[str, list[str]] = {}
-    for group, line in _table("speech_words.tsv"):
+    for group, line in table_rows("speech_words.tsv"):
         out.setdefault(group, []).extend(line.split())
     return {k: sorted(set(v), key=len, reverse=True) for k, v in out.items()}
 
 
 @cache
 def symbols() -> dict[str, str]:
-    return dict(_table("speech_symbols.tsv"))
+    return dict(table_rows("speech_symbols.tsv"))
 
 
 @cache
 def service_numbers() -> frozenset[str]:
-    return frozenset(n for n, _ in _table("speech_service_numbers.tsv"))
+    return frozenset(n for n, _ in table_rows("speech_service_numbers.tsv"))
 
 
 @cache
 def latin_words() -> dict[str, str]:
-    return dict(_table("speech_latin.tsv"))
+    return dict(table_rows("speech_latin.tsv"))
 
 
 def _alt(items: list[str] | dict[str, str]) -> str:

@@ -15,14 +15,13 @@ import hashlib
 import re
 from dataclasses import asdict, dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from lxml import html as lxml_html
 
 from .. import tablegrid
 from ..article import Article, generic_alt
-from .normalise import normalise
+from .normalise import normalise, table_rows
 from .split import MAX_CHARS, fit, split_sentences
 
 HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
@@ -46,7 +45,6 @@ LABELS = {
 # Paragraph marks (page text never holds them: _clean turns every control character into a space):
 HEADING_MARK = "\x1e"  # a heading, its level after the mark: "\x1e2一、坚持需求导向"
 ROW_MARK = "\x1f"  # a table row: one sentence (a caption that keeps the row together), cut only when too long
-DATA = Path(__file__).resolve().parent / "data"
 SEPARATORS = re.compile(r"[\s|｜/／·•・:：,，、;；\[\]【】()（）<>《》〔〕「」\-—_=+*#]+")
 CHINESE_VOICES = ("zh", "yue")
 DOC_EXTENSION = re.compile(r"\.(pdf|docx?|xlsx?|et|wps|ofd|pptx?|zip|rar|7z|txt|csv)$", re.I)
@@ -99,8 +97,7 @@ def furniture() -> tuple[frozenset[str], tuple[str, ...]]:
     """(button and control words, disclaimer openings) from data/speech_furniture.tsv."""
     ui: set[str] = set()
     disclaimers: list[str] = []
-    for line in (DATA / "speech_furniture.tsv").read_text(encoding="utf-8").splitlines():
-        kind, _, words = line.partition("\t")
+    for kind, words in table_rows("speech_furniture.tsv"):
         if kind == "ui":
             ui.update(w.lower() for w in words.split())
         elif kind == "disclaimer":

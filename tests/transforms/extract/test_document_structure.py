@@ -17,6 +17,8 @@ URL = "https://www.example.gov.cn/zwgk/wj/202306/t20230602_1.html"
 TITLE = "某省人民政府办公厅关于进一步优化营商环境的实施意见"
 PAIRS = [("索引号", "002482870/2023-00123"), ("发文机关", "某省人民政府办公厅"), ("成文日期", "2023-05-26"),
          ("发文字号", "某政办发〔2023〕21号"), ("发布日期", "2023-06-02"), ("主题分类", "综合政务")]
+PENALTY_PAIRS = [("当事人", "某某食品有限公司"), ("违法事实", "生产不合格食品"), ("处罚内容", "罚款96000元"),
+                 ("处罚机关", "某市市场监督管理局")]
 BODY = ("<p>各市、县（市、区）人民政府，省政府直属各单位：</p>"
         "<p>为持续激发市场主体活力，经省政府同意，提出如下实施意见。</p><p>一、破除隐性门槛</p>"
         "<p>（一）全面实施市场准入负面清单管理。清单之外的领域，各类市场主体皆可依法平等进入。</p>"
@@ -104,9 +106,12 @@ def test_bold_first_row_and_label_column_become_header_cells() -> None:
     art = run(document("").replace("<div class='content'>", f"<div class='content'><p>表1　中标信息</p>{bold}"))
     assert '<th scope="col">中标金额（元）</th>' in art.content_html
     assert "<caption>表1 中标信息</caption>" in art.content_html  # whitespace squashed
-    label = "<table>" + "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in PAIRS[:4]) + "</table>"
-    art = run(document("").replace("<div class='content'>", f"<div class='content'>{label}"))
-    assert art.content_html.count('<th scope="row">') >= 4 or art.info
+    # a label column: its cells are row headers; with a document's own labels it is the 信息公开 header instead
+    for pairs, row_headers, info in ((PENALTY_PAIRS, 4, []), (PAIRS[:4], 0, PAIRS[:4])):
+        label = "<table>" + "".join(f"<tr><td>{k}</td><td>{v}</td></tr>" for k, v in pairs) + "</table>"
+        art = run(document("").replace("<div class='content'>", f"<div class='content'>{label}"))
+        assert art.content_html.count('<th scope="row">') == row_headers
+        assert [(f.label, f.value) for f in art.info] == info
 
 
 def test_merged_header_cells_keep_their_spans() -> None:

@@ -10,7 +10,7 @@ import pytest
 from lxml import html as lxml_html
 
 from tests.transforms.render.test_render import URL, article, render
-from transforms.article import Article, InfoField, Link, ListEntry, Search
+from transforms.article import Article, InfoField, Link, LinkGroup, ListEntry, Search
 from transforms.context import Settings
 from transforms.render.layout import column_labels, label_table
 from transforms.tablegrid import grid as table_grid
@@ -77,11 +77,14 @@ def test_script_only_page_has_a_kind_message_a_big_link_and_no_player() -> None:
     assert not doc.xpath("//audio") and not doc.xpath("//*[@class='listen']")
 
 
+def _search_page() -> Article:
+    return article(page_type="search", extraction="search", title="搜索结果", content_html="", prev=None, next=None,
+                   search=Search("营商环境", 1235), entries=[ListEntry("临江省优化营商环境条例", "/elder/x", "2022-11-30")],
+                   next_page=Link("下一页", "/elder/p2"))
+
+
 def test_search_page_says_what_was_searched_and_pages_on() -> None:
-    art = article(page_type="search", extraction="search", title="搜索结果", content_html="", prev=None, next=None,
-                  search=Search("营商环境", 1235), entries=[ListEntry("临江省优化营商环境条例", "/elder/x", "2022-11-30")],
-                  next_page=Link("下一页", "/elder/p2"))
-    doc = render("elder", art)
+    doc = render("elder", _search_page())
     assert doc.xpath("string(//p[@class='search-info'])") == "搜索“营商环境”，共找到 1,235 条结果"
     pager = doc.xpath("//nav[@aria-label='翻页']")[0]
     assert pager.xpath(".//a[@rel='next']/@href") == ["/elder/p2"] and "下一页" in pager.text_content()
@@ -89,8 +92,6 @@ def test_search_page_says_what_was_searched_and_pages_on() -> None:
 
 
 def test_home_sub_sections_are_level_three() -> None:
-    from transforms.article import LinkGroup
-
     groups = [LinkGroup("政务公开", [], 2), LinkGroup("省政府文件", [Link("关于某事的通知", "/elder/a")], 3)]
     doc = render("a11y", article(page_type="home", extraction="home", groups=groups, content_html=""))
     assert [h.tag for h in doc.xpath("//div[@class='groups']//h2 | //div[@class='groups']//h3")] == ["h2", "h3"]
@@ -107,12 +108,6 @@ def test_document_header_is_a_definition_list_on_the_page() -> None:
     art = article(content_html=body, info=[InfoField("索引号", "002482870/2023-00123"), InfoField("文号", "某发〔2023〕1号")])
     doc = render("elder", art)
     assert doc.xpath("//main//dl[@class='doc-info']/dt[text()='文号']")
-
-
-def _search_page() -> Article:
-    return article(page_type="search", extraction="search", title="搜索结果", content_html="", prev=None, next=None,
-                   search=Search("营商环境", 1235), entries=[ListEntry("临江省优化营商环境条例", "/elder/x", "2022-11-30")],
-                   next_page=Link("下一页", "/elder/p2"))
 
 
 def test_search_page_in_traditional_characters_with_pinyin() -> None:
@@ -158,7 +153,6 @@ def test_on_a_sites_origin_the_script_only_page_and_the_fallback_note_lead_to_th
     doc = render("elder", article(extraction="fallback", page_type="other"), **ctx)
     assert doc.xpath("//main//p[@class='note']//a/@href") == [f"{URL}?a11y-mode=overlay"]
     assert doc.xpath("//link[@rel='stylesheet']/@href")[0].startswith(OWN_BASE + "/static/")
-
 
 
 @pytest.mark.parametrize(("own_base", "audio_url"), [("", "/audio?url=x"), ("/.well-known/a11y-proxy",
