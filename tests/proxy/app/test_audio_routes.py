@@ -65,7 +65,9 @@ async def test_sentences_json(proxy_url: str) -> None:
     data = json.loads(body)
     assert data["lang"] == "zh" and data["title"] == TITLE and data["count"] == len(data["sentences"]) > 10
     first, meta = data["sentences"][:2]
-    times = {k: first.pop(k) for k in ("start", "end") if k in first}  # once another test made the article's audio
+    # times appear once another test made the article's audio; that they tile the file is asserted, in a fixed
+    # order, by test_audio_streaming.py::test_sentences_carry_their_times_once_the_file_is_made
+    times = {k: first.pop(k) for k in ("start", "end") if k in first}
     assert first == {"i": 0, "text": TITLE, "paragraph": 0, "heading": 1, "audio": f"/audio/segment?url={Q}&i=0"}
     assert not times or (times["start"] == 0 and times["end"] == meta["start"] > 0)
     assert meta["text"] == "来源：成果转化处，发布日期：2026年11月20日。"
