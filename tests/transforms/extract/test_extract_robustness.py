@@ -64,6 +64,16 @@ def test_many_siblings_and_attributes_are_fine() -> None:
     assert "名称2999" in art.text
 
 
+def test_junk_spans_in_a_data_table_keep_the_article() -> None:
+    """A `colspan="2px"` header is read as browsers read it (tablegrid.span), not an error that leaves the page."""
+    table = ("<table><tr><td colspan='2px'><b>名单</b></td></tr><tr><td><b>序号</b></td><td><b>名称</b></td></tr>"
+             "<tr><td>1</td><td>甲单位</td></tr><tr><td>2</td><td>乙单位</td></tr></table>")
+    art = run(f"<html><body><h1>关于项目申报结果的公示</h1>{BODY}{table}</body></html>")
+    assert art.extraction == "article"
+    assert "乙单位" in art.text
+    assert 'scope="colgroup"' in art.content_html
+
+
 def test_extract_is_pure() -> None:
     page = prepare(f"<html><head><title>标题_站点</title></head><body><div class='location'>当前位置："
                    f"<a href='/'>首页</a></div><h1>标题</h1><div id='zoom'>{BODY}</div>"
