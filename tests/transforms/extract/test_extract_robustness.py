@@ -8,7 +8,7 @@ from lxml import html as lxml_html
 
 from transforms.context import Context
 from transforms.extract.extract import extract
-from transforms.parse import parse_document
+from transforms.parse import page_text, parse_document
 from transforms.pipeline import extract_article, prepare
 
 URL = "https://www.example.gov.cn/a/b.html"
@@ -56,6 +56,11 @@ def test_nesting_beyond_the_parser_limit_does_not_raise() -> None:
     assert art.title == "深"
     assert art.extraction in ("article", "fallback")
     assert art.content_html.startswith("<div")
+
+
+def test_text_fallback_keeps_text_after_a_self_closing_svg() -> None:
+    _, text = page_text("<p>图标<svg class='i'/></p><p>正文内容</p><p>尾<svg><path/></svg></p><p>结尾</p>")
+    assert "正文内容" in text and "结尾" in text
 
 
 def test_many_siblings_and_attributes_are_fine() -> None:
