@@ -120,11 +120,11 @@ def find(tree: lxml_html.HtmlElement, meta_title: str, doc_title: str, site: str
         if _excluded(el):
             continue
         agree = max(_agreement(text, targets), _agreement(raw, targets))
-        named = titles.is_headline_name(el)
-        score = agree + HEADING_TAGS.get(el.tag, 0) + (CLASS_BONUS if named else 0)
+        is_named = titles.is_headline_name(el)
+        score = agree + HEADING_TAGS.get(el.tag, 0) + (CLASS_BONUS if is_named else 0)
         if not agree:  # a generic `<title>`: the headline must look like one, or be followed by its byline or prose
             followed = _followed_by_byline_or_prose(el)
-            if not (followed or el.tag == "h1" or named):
+            if not (followed or el.tag == "h1" or is_named):
                 continue
             score += FOLLOWED_BONUS if followed else 0
         if best is None or score > best[0]:
