@@ -43,6 +43,7 @@ class Rules:
     headline_names: re.Pattern[str]
     headline_prefixes: tuple[str, ...]
     boilerplate: tuple[str, ...]
+    boilerplate_legal: frozenset[str]
 
 
 def parse_selector(selector: str) -> Selector:
@@ -68,6 +69,7 @@ def rules() -> Rules:
         headline_names=re.compile("|".join(f"(?:{p})" for p in data["headline_names"]), re.I),
         headline_prefixes=tuple(data["headline_prefixes"]),
         boilerplate=tuple(data["boilerplate"]),
+        boilerplate_legal=frozenset(data["boilerplate_legal"]),
     )
 
 
