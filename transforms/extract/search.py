@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, unquote_to_bytes, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -48,10 +48,12 @@ def _decode(value: bytes) -> str:
 
 
 def query_from_url(url: str) -> str:
-    """The search words in the address (percent-encoded UTF-8 or, on older sites, GBK)."""
+    """The search words in the address (percent-encoded UTF-8 or, on older sites, GBK; or left unencoded, as an
+    IRI). parse_qsl's latin-1 gives each escaped byte as one character; an unescaped ideograph stays itself."""
     for key, value in parse_qsl(urlsplit(url).query, keep_blank_values=False, encoding="latin-1"):
         if key.lower() in QUERY_KEYS and value.strip():
-            return squash(_decode(unquote_to_bytes(value.encode("latin-1"))))
+            raw = b"".join(c.encode("latin-1") if ord(c) < 256 else c.encode("utf-8") for c in value)
+            return squash(_decode(raw))
     return ""
 
 

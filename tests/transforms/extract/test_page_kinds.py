@@ -50,6 +50,8 @@ def test_a_list_with_a_record_count_is_no_search_page() -> None:
     ("https://x.gov.cn/s?q=%E7%A4%BE%E4%BF%9D", "社保"),
     ("https://x.gov.cn/was5/web/search?searchword=%C9%E7%B1%A3%BF%A8", "社保卡"),  # GBK-encoded
     ("https://x.gov.cn/list/index.html?page=2", ""),
+    ("https://x.gov.cn/s?q=社保", "社保"),  # an IRI's query, left unencoded (was a UnicodeEncodeError)
+    ("https://x.gov.cn/s?q=%2541", "%41"),  # unescaped once, not twice (was "A")
 ])
 def test_query_from_the_address(url: str, query: str) -> None:
     assert query_from_url(url) == query
