@@ -26,8 +26,10 @@ COUNT_WORDS = ("找到", "检索到", "搜索到", "共有", "结果", "记录")
 _SEARCH_WORDS = re.compile(r"搜索|检索|search|jsearch|/was\d?/|/so/|/s\?", re.I)
 MIN_RESULT = 5  # characters of a result title
 # Boxes whose links are no results (a pager's links are too short to be results: MIN_RESULT).
-_OUTSIDE = re.compile(r"(^|[\s_-])(nav|menu|foot|footer|header|top|tab|tabs|sugg|related|hot|xgss|rmss|filter|sort|crumb|"
-                      r"bread)", re.I)
+# Whole words of a name (`result-table`, `topic-list`, `hotel` hold none of them: results can be there).
+_OUTSIDE = re.compile(r"(^|[\s_-])(nav|navbar|navigation|topnav|menu|menus|menubar|foot|footer|header|top|topbar|tab|tabs|sugg|suggest|related|hot|"
+                      r"hotword|hotwords|hotsearch|xgss|rmss|filter|filters|sort|crumb|crumbs|bread|breadcrumb)"
+                      r"(?=$|[\s_\d-])", re.I)
 MAX_LINE = 120
 
 
