@@ -162,6 +162,9 @@ def page_text(text: str) -> tuple[str, str]:
             continue
         name = m.group(1).lower()
         gt = text.find(">", m.end())
+        if text[gt - 1] == "/":  # self-closing (an icon's `<svg/>`): nothing hidden, no closer to look for
+            pos = gt + 1
+            continue
         found = None if name in unclosed else _CLOSERS[name].search(text, gt + 1)
         if found is None:
             unclosed.add(name)  # none further on either: never search the rest again

@@ -37,7 +37,7 @@ class Body:
     def where(self) -> lxml_html.HtmlElement | None:
         """The page element spanning the block, found when first asked (only a headline's box needs it)."""
         if self.anchor is None and self.page is not None:
-            self.anchor = locate(*self.page[:1], self.block, self.page[1])
+            self.anchor = locate(self.page[0], self.block, self.page[1])
             self.page = None
         return self.anchor
 
@@ -94,13 +94,13 @@ def workspace(tree: lxml_html.HtmlElement, body: lxml_html.HtmlElement, marked: 
     headline and each of its ancestors (a headline's box is one of them); and the container's selector.
     `named`: the page's (element, tag, class, id) list, see `textnodes.BodyText.named`."""
     found = find_container(tree, named)
-    named: dict[str, lxml_html.HtmlElement | None] = {"container": found[1] if found else None, "head": heading}
+    wanted: dict[str, lxml_html.HtmlElement | None] = {"container": found[1] if found else None, "head": heading}
     if heading is not None:
         for k, anc in enumerate(heading.iterancestors()):
             if anc.tag == "html":
                 break
-            named[f"up{k}"] = anc
-    return Workspace(body, marked, named), (found[0] if found else "")
+            wanted[f"up{k}"] = anc
+    return Workspace(body, marked, wanted), (found[0] if found else "")
 
 
 def scored(ws: Workspace, selector: str, body: lxml_html.HtmlElement, url: str, min_text_length: int,

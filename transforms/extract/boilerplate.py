@@ -60,7 +60,8 @@ def is_boilerplate(text: str) -> bool:
     if not text:
         return False
     hits = phrases().findall(text)
-    return len(set(hits)) >= MIN_DISTINCT and len(hits) * 100 / len(text) >= MIN_DENSITY
+    return (len(set(hits)) >= MIN_DISTINCT and len(hits) * 100 / len(text) >= MIN_DENSITY
+            and not rules().boilerplate_legal.issuperset(hits))  # the law's words alone: a document's own prose
 
 
 def drop_boilerplate(root: lxml_html.HtmlElement) -> None:

@@ -8,10 +8,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from lxml import etree
 from lxml import html as lxml_html
 
 from .script import squash, weighted_length
+from .textnodes import named_elements
 
 DATA = Path(__file__).resolve().parent / "data" / "cms_containers.yaml"
 _SIMPLE = re.compile(r"^([a-zA-Z][\w-]*)?(?:([#.])([\w-]+)|\[([\w-]+)=([^\]]+)\])?$")
@@ -43,6 +43,7 @@ class Rules:
     headline_names: re.Pattern[str]
     headline_prefixes: tuple[str, ...]
     boilerplate: tuple[str, ...]
+    boilerplate_legal: frozenset[str]
 
 
 def parse_selector(selector: str) -> Selector:
@@ -68,6 +69,7 @@ def rules() -> Rules:
         headline_names=re.compile("|".join(f"(?:{p})" for p in data["headline_names"]), re.I),
         headline_prefixes=tuple(data["headline_prefixes"]),
         boilerplate=tuple(data["boilerplate"]),
+        boilerplate_legal=frozenset(data["boilerplate_legal"]),
     )
 
 
@@ -79,7 +81,7 @@ def find_container(root: lxml_html.HtmlElement, named: list | None = None) -> tu
     by_class, others = index.get("class", {}), [(a, v) for a, v in index.items() if a != "class"]
     hits: dict[int, list[lxml_html.HtmlElement]] = {}
     if named is None:  # comments and PIs have no attributes: elements only
-        named = [(el, el.tag, el.get("class"), el.get("id")) for el in root.iter(etree.Element)]
+        named = named_elements(root)
     for el, _tag, raw, ident in named:
         if raw:
             for value in raw.split():

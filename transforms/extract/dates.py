@@ -7,11 +7,10 @@ from datetime import date
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
 # 2021年2月10日 or 2021-2-10 (one separator throughout): `2024年1-2月` is a span of months, not a date.
-_NUMERIC = re.compile(
-    r"(?<!\d)((?:19|20)\d\d)\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})|([-/.])\s*(\d{1,2})\s*\4\s*(\d{1,2}))"
-    r"(?!\d)(?!\s*[月-])\s*日?"
-    r"(?:\s*T?\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?)?"
-)
+# (its groups: year, month and day of the 年月日 form, separator, month and day of the other; no group before it)
+_DAY = (r"((?:19|20)\d\d)\s*(?:年\s*(\d{1,2})\s*月\s*(\d{1,2})|([-/.])\s*(\d{1,2})\s*\4\s*(\d{1,2}))"
+        r"(?!\d)(?!\s*[月-])\s*日?")
+_NUMERIC = re.compile(r"(?<!\d)" + _DAY + r"(?:\s*T?\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2}))?)?")
 _COMPACT = re.compile(r"(?<!\d)((?:19|20)\d\d)(\d\d)(\d\d)(?:T?(\d\d)(\d\d)(\d\d)?)?(?!\d)")
 _US = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)(?![\d/])")
 _MONTHS = {m: i + 1 for i, m in enumerate(
@@ -60,14 +59,17 @@ def parse_cn_date(text: str) -> str:
     return _iso("".join(map(str, digits)), month, day) or ""
 
 
-_EDGE_DATE = re.compile(r"^\s*[\[［【(（]?\s*(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*[\]］】)）]?\s*"
-                        r"|\s*[\[［【(（]?\s*(?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?\s*[\]］】)）]?\s*$")
+# a date at the start or end of a link text, by the grammar parse_date reads (`2024年1-2月…` is no date)
+_FIRST_DATE = re.compile(r"^\s*[\[［【(（]?\s*" + _DAY + r"\s*[\]］】)）]?\s*")
+_LAST_DATE = re.compile(r"\s*[\[［【(（]?\s*(?<!\d)" + _DAY + r"\s*[\]］】)）]?\s*$")
 
 
 def strip_date(text: str) -> str:
     """A link text without the date printed at its start or end (`2023-05-30 标题`, `标题[2023-05-30]`)."""
-    stripped = _EDGE_DATE.sub("", text, count=1).strip()
-    return stripped or text
+    stripped = _FIRST_DATE.sub("", text, count=1)
+    if stripped == text:
+        stripped = _LAST_DATE.sub("", text, count=1)
+    return stripped.strip() or text
 
 
 def parse_date(text: str, *, compact: bool = False) -> str:

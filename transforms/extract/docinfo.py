@@ -37,7 +37,7 @@ DOC_NUMBER = re.compile(
 ISSUER = re.compile(r"^[\u4e00-\u9fff（）()、·\s]{2,40}(?:人民政府|政府|办公厅|办公室|厅|局|委员会|委|中心|公司|院|所|会|处|队|站"
                     r"|部|署|集团|小组)$")
 SIGNATURE_LINE = 40  # characters: a longer line is prose, not the issuing body or its date
-_DATE_LINE = re.compile(r"^(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
+DATE_LINE = re.compile(r"^(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 
 
 @dataclass
@@ -176,6 +176,6 @@ def signature_date(block: lxml_html.HtmlElement, last: int = 8) -> str:
 
 
 def _date_line(text: str) -> str:
-    if _DATE_LINE.match(text):
+    if DATE_LINE.match(text):
         return parse_date(text)
     return parse_cn_date(text) if CN_DATE.match(text) else ""

@@ -189,7 +189,7 @@ def _document(art: Article, tree: lxml_html.HtmlElement, meta: Metadata, body: B
     art.published = choose_published(shown, meta.meta_published, meta.fallback_dates)
     art.doc_number = info.value("doc_number") or meta.doc_number or docinfo.leading_doc_number(block)
     if art.doc_number and norm(art.doc_number) not in norm(block.text_content()):
-        line = lxml_html.Element("p", {"class": "doc-number"})
+        line = lxml_html.Element("p")  # a class would be stripped: semantic keeps only doc-info
         line.text = art.doc_number
         block.insert(0, line)
     if info.fields:

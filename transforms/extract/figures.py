@@ -69,12 +69,11 @@ def _file_hint(src: str) -> str:
 
 def alt_text(img: lxml_html.HtmlElement, caption: str) -> str:
     given = squash(img.get("alt") or "") or squash(img.get("title") or "")
-    chart = bool(_CHART.search(f"{caption} {given} {img.get('src') or ''}"))
-    kind = CHART if chart else PHOTO
     if given:
         return given
     if caption:
         return caption
+    kind = CHART if _CHART.search(img.get("src") or "") else PHOTO  # given and caption are empty here
     hint = _file_hint(img.get("src") or "")
     return f"{kind}：{hint}" if hint else kind
 
@@ -92,8 +91,7 @@ def figures(root: lxml_html.HtmlElement) -> list[Image]:
         given = squash(img.get("alt") or "")
         if holder is not None and holder is not root and holder.tag in ("p", "div", "span", "a", "center"):
             if not squash(holder.text_content()):
-                outer = holder if holder.tag != "a" or holder.getparent() is None else holder
-                caption = _caption_after(outer, given)
+                caption = _caption_after(holder, given)
             else:
                 caption = _caption_inside(holder, img)
         text = squash(caption.text_content()) if caption is not None else _figcaption(img)

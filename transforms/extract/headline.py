@@ -85,25 +85,28 @@ def candidates(tree: lxml_html.HtmlElement, named: list | None = None) -> list[l
     return found if root is tree else [el for el in found if el is root or any(a is root for a in el.iterancestors())]
 
 
-def _followed_by_byline_or_prose(el: lxml_html.HtmlElement) -> bool:
-    """A date (the byline) or a sentence of prose shortly after the element."""
-    seen = 0
+def following(el: lxml_html.HtmlElement):  # noqa: ANN201 - an iterator of elements
+    """Elements after `el` in document order (not inside it)."""
     node: lxml_html.HtmlElement | None = el
-    while node is not None and seen < LOOKAHEAD:
+    while node is not None:
         nxt = node.getnext()
-        while nxt is None and node is not None:
-            node = node.getparent()
-            nxt = node.getnext() if node is not None else None
+        while nxt is not None and not isinstance(nxt.tag, str):
+            nxt = nxt.getnext()
         if nxt is None:
-            return False
-        for sub in nxt.iter(etree.Element):
-            seen += 1
-            own = squash(sub.text or "")
-            if own and (parse_date(own) or (len(own) >= 20 and "。" in own)):
-                return True
-            if seen >= LOOKAHEAD:
-                return False
+            node = node.getparent()
+            continue
+        yield from nxt.iter(etree.Element)
         node = nxt
+
+
+def _followed_by_byline_or_prose(el: lxml_html.HtmlElement) -> bool:
+    """A date (the byline) or a sentence of prose among the first LOOKAHEAD elements after the element."""
+    for seen, sub in enumerate(following(el), 1):
+        own = squash(sub.text or "")
+        if own and (parse_date(own) or (len(own) >= 20 and "。" in own)):
+            return True
+        if seen >= LOOKAHEAD:
+            return False
     return False
 
 
@@ -120,11 +123,11 @@ def find(tree: lxml_html.HtmlElement, meta_title: str, doc_title: str, site: str
         if _excluded(el):
             continue
         agree = max(_agreement(text, targets), _agreement(raw, targets))
-        named = titles.is_headline_name(el)
-        score = agree + HEADING_TAGS.get(el.tag, 0) + (CLASS_BONUS if named else 0)
+        is_named = titles.is_headline_name(el)
+        score = agree + HEADING_TAGS.get(el.tag, 0) + (CLASS_BONUS if is_named else 0)
         if not agree:  # a generic `<title>`: the headline must look like one, or be followed by its byline or prose
             followed = _followed_by_byline_or_prose(el)
-            if not (followed or el.tag == "h1" or named):
+            if not (followed or el.tag == "h1" or is_named):
                 continue
             score += FOLLOWED_BONUS if followed else 0
         if best is None or score > best[0]:

@@ -21,7 +21,6 @@ _TAB = re.compile(r"tab", re.I)
 _FURNITURE = re.compile(r"(^|[\s_-])(nav|navbar|menu|foot|footer|bottom|copyright|topbar|top|header|logo|flink|"
                         r"yqlj|friend|friendlink|banner|search|so|breadcrumb|crumb)([\s_-]|$)", re.I)
 _MORE = re.compile(r"^(更多|more|>>|»|\+|更多>>|more>>|更多»|查看更多)$", re.I)
-MIN_GROUPS = 3  # sections that make a portal page
 BLOCKS = ("ul", "ol", "table", "div", "p", "dl", "section")
 
 

@@ -11,14 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from lxml import etree
 from lxml import html as lxml_html
 
 from . import site as site_mod
 from . import titles
 from .byline import find_byline, in_comments, person_names
 from .dates import parse_date
-from .headline import Headline
+from .headline import Headline, following
 from .headline import find as find_headline
 from .script import cjk_ratio, squash
 from .textnodes import BodyText
@@ -118,7 +117,7 @@ def _near_heading(heading: lxml_html.HtmlElement | None) -> str:
     if heading is None:
         return ""
     seen = 0
-    for node in _following(heading):
+    for node in following(heading):
         seen += 1
         if seen > NEAR_HEADLINE:
             return ""
@@ -135,26 +134,12 @@ def _near_heading(heading: lxml_html.HtmlElement | None) -> str:
 
 def _close_after(heading: lxml_html.HtmlElement, el: lxml_html.HtmlElement, limit: int = NEAR_HEADLINE) -> bool:
     """`el` is among the first elements after the headline."""
-    for i, node in enumerate(_following(heading)):
+    for i, node in enumerate(following(heading)):
         if node is el:
             return True
         if i >= limit:
             return False
     return False
-
-
-def _following(el: lxml_html.HtmlElement):  # noqa: ANN202 - an iterator of elements
-    """Elements after `el` in document order (not inside it)."""
-    node: lxml_html.HtmlElement | None = el
-    while node is not None:
-        nxt = node.getnext()
-        while nxt is not None and not isinstance(nxt.tag, str):
-            nxt = nxt.getnext()
-        if nxt is None:
-            node = node.getparent()
-            continue
-        yield from nxt.iter(etree.Element)
-        node = nxt
 
 
 def _time_element(tree: lxml_html.HtmlElement) -> str:

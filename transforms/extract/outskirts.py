@@ -11,7 +11,7 @@ import re
 from lxml import etree
 from lxml import html as lxml_html
 
-from .docinfo import ISSUER
+from .docinfo import DATE_LINE, DOC_NUMBER, ISSUER
 from .furniture import attachment_type
 from .script import squash
 from .tables import is_data_table
@@ -22,10 +22,9 @@ NOTE = 300  # characters of a note
 BLOCK_TAGS = frozenset({"p", "div", "li", "dd", "dt", "h1", "h2", "h3", "h4", "h5", "h6", "center", "section",
                         "blockquote", "table", "ul", "ol", "dl", "figure", "pre", "article", "tr", "td", "th"})
 _PART = re.compile(
-    r"^[\u4e00-\u9fff]{1,12}[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,5}\s*号$"  # 文号
-    r"|^[(（]?(?:[\u4e00-\u9fff]{2,30}公告\s*)?(?:19|20)\d{2}年第\s*\d{1,5}\s*号[)）]?$"  # 公告 number
+    rf"^[(（]?(?:{DOC_NUMBER.pattern})[)）]?$"  # 文号, 公告 number
     r"|^(?:特此(?:通告|公告|通知|批复|函告|函复|说明|证明)|此复|专此报告|妥否，请批示)[。.！!]?$"  # closing formula
-    r"|^(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$"  # the signature's date
+    rf"|{DATE_LINE.pattern}"  # the signature's date
     rf"|{ISSUER.pattern}"  # the issuing body
     r"|^[(（](?![^()（）]*(?:编辑|责编|审核|校对|审校|来源|作者|记者|摄影|通讯员))[^()（）]{2,30}[)）]$"  # （此件公开发布）
     r"|^附\s*件\s*\d*\s*[:：]?"  # 附件 lines

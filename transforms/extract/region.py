@@ -14,7 +14,7 @@ from lxml import html as lxml_html
 from .boilerplate import drop_boilerplate
 from .byline import COMMENT_NAMES, in_comments
 from .furniture import attachment_type
-from .script import squash, weighted_length
+from .script import cjk_count, squash, weighted_length
 
 MIN_OWN = 40  # Latin-equivalent characters of the box's own text (not headline, byline or links)
 LIST_TAGS = ("ul", "ol", "dl", "table", "div", "section", "aside", "p", "nav")
@@ -22,13 +22,8 @@ MIN_LIST_LINKS = 3
 LINK_SHARE = 0.6  # of a block's Chinese characters in links: a list of links, not prose
 MAX_LIST_PROSE = 100  # Chinese characters outside links: more, and the block holds prose (its lists are inside)
 MAX_LIST_HEADING = 12  # characters of the `相关阅读` line before a list
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _ATTACHMENTS = re.compile(r"^(附\s*件|相关附件|附件下载)")
 _SENTENCE_END = re.compile(r"[。！？；!?;]$")
-
-
-def _cjk(text: str) -> int:
-    return len(_CJK.findall(text))
 
 
 def find_region(heading: lxml_html.HtmlElement, marked: Iterable[lxml_html.HtmlElement | None]
@@ -101,11 +96,11 @@ def _link_text(a: lxml_html.HtmlElement, known: dict | None) -> tuple[str, int]:
     """A link's text and its Chinese characters, from `known` when there."""
     if known is None:
         text = a.text_content()
-        return text, _cjk(text)
+        return text, cjk_count(text)
     found = known.get(a)
     if found is None:
         text = a.text_content()
-        found = known[a] = (text, _cjk(text))
+        found = known[a] = (text, cjk_count(text))
     return found
 
 
@@ -117,7 +112,7 @@ def is_link_list(el: lxml_html.HtmlElement, known: dict | None = None) -> bool:
     if len(texts) < MIN_LIST_LINKS:
         return False
     whole = el.text_content()
-    total = _cjk(whole)
+    total = cjk_count(whole)
     linked = sum(n for _, _, n in texts)
     if not (total > 0 and linked >= LINK_SHARE * total and total - linked < MAX_LIST_PROSE):
         return False

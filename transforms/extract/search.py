@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, unquote_to_bytes, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -26,8 +26,10 @@ COUNT_WORDS = ("找到", "检索到", "搜索到", "共有", "结果", "记录")
 _SEARCH_WORDS = re.compile(r"搜索|检索|search|jsearch|/was\d?/|/so/|/s\?", re.I)
 MIN_RESULT = 5  # characters of a result title
 # Boxes whose links are no results (a pager's links are too short to be results: MIN_RESULT).
-_OUTSIDE = re.compile(r"(^|[\s_-])(nav|menu|foot|footer|header|top|tab|tabs|sugg|related|hot|xgss|rmss|filter|sort|crumb|"
-                      r"bread)", re.I)
+# Whole words of a name (`result-table`, `topic-list`, `hotel` hold none of them: results can be there).
+_OUTSIDE = re.compile(r"(^|[\s_-])(nav|navbar|navigation|topnav|menu|menus|menubar|foot|footer|header|top|topbar|tab|tabs|sugg|suggest|related|hot|"
+                      r"hotword|hotwords|hotsearch|xgss|rmss|filter|filters|sort|crumb|crumbs|bread|breadcrumb)"
+                      r"(?=$|[\s_\d-])", re.I)
 MAX_LINE = 120
 
 
@@ -48,10 +50,12 @@ def _decode(value: bytes) -> str:
 
 
 def query_from_url(url: str) -> str:
-    """The search words in the address (percent-encoded UTF-8 or, on older sites, GBK)."""
+    """The search words in the address (percent-encoded UTF-8 or, on older sites, GBK; or left unencoded, as an
+    IRI). parse_qsl's latin-1 gives each escaped byte as one character; an unescaped ideograph stays itself."""
     for key, value in parse_qsl(urlsplit(url).query, keep_blank_values=False, encoding="latin-1"):
         if key.lower() in QUERY_KEYS and value.strip():
-            return squash(_decode(unquote_to_bytes(value.encode("latin-1"))))
+            raw = b"".join(c.encode("latin-1") if ord(c) < 256 else c.encode("utf-8") for c in value)
+            return squash(_decode(raw))
     return ""
 
 

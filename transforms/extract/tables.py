@@ -9,6 +9,9 @@ import re
 
 from lxml import html as lxml_html
 
+from ..tablegrid import cells as _cells
+from ..tablegrid import rows as _rows
+from ..tablegrid import span
 from .script import squash
 
 MAX_HEADER_CELL = 30  # characters of a column header
@@ -32,20 +35,12 @@ def is_data_table(table: lxml_html.HtmlElement) -> bool:
     if table.find(".//th") is not None:
         return True
     rows = _rows(table)
-    if len(rows) >= 2 and _header_rows(rows, table) and len(_cells(rows[-1])) >= 2:
+    if len(rows) >= 2 and _header_rows(rows) and len(_cells(rows[-1])) >= 2:
         return True
     if len(rows) < 3:
         return False
     widths = {len(_cells(r)) for r in rows[1:]}
     return len(widths) <= 2 and max(widths, default=0) >= 2
-
-
-def _cells(tr: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
-    return [c for c in tr if isinstance(c.tag, str) and c.tag in ("td", "th")]
-
-
-def _rows(table: lxml_html.HtmlElement) -> list[lxml_html.HtmlElement]:
-    return [tr for tr in table.iter("tr") if next(tr.iterancestors("table"), None) is table]
 
 
 def _header_like(cell: lxml_html.HtmlElement) -> bool:
@@ -62,7 +57,7 @@ def _header_like(cell: lxml_html.HtmlElement) -> bool:
     return bold == text or shaded
 
 
-def _header_rows(rows: list[lxml_html.HtmlElement], table: lxml_html.HtmlElement) -> int:
+def _header_rows(rows: list[lxml_html.HtmlElement]) -> int:
     """How many leading rows are column headers (in a thead, or all cells header-like)."""
     thead = [tr for tr in rows if any(a.tag == "thead" for a in tr.iterancestors())]
     if thead:
@@ -73,7 +68,7 @@ def _header_rows(rows: list[lxml_html.HtmlElement], table: lxml_html.HtmlElement
         if not cells or not all(_header_like(c) for c in cells) or not any(squash(c.text_content()) for c in cells):
             break
         count += 1
-        if not any(int(c.get("rowspan") or 1) > 1 or int(c.get("colspan") or 1) > 1 for c in cells):
+        if not any(span(c, "rowspan") > 1 or span(c, "colspan") > 1 for c in cells):
             break  # a plain header row: the rows after it are data
     return count if count < len(rows) else 0
 
@@ -98,11 +93,11 @@ def _label_value(rows: list[lxml_html.HtmlElement]) -> bool:
 
 def mark_headers(table: lxml_html.HtmlElement) -> None:
     rows = _rows(table)
-    head = _header_rows(rows, table)
+    head = _header_rows(rows)
     for tr in rows[:head]:
         for cell in _cells(tr):
             cell.tag = "th"
-            cell.set("scope", "colgroup" if int(cell.get("colspan") or 1) > 1 else "col")
+            cell.set("scope", "colgroup" if span(cell, "colspan") > 1 else "col")
     body = rows[head:]
     if not head and _label_value(body):
         for tr in body:

@@ -38,6 +38,11 @@ def texts_with(root: etree._Element, words: Iterable[str], *, max_length: int | 
 Named = tuple[etree._Element, str, "str | None", "str | None"]  # (element, tag, class, id)
 
 
+def named_elements(root: etree._Element) -> list[Named]:
+    """Every element under `root` (itself included) with its tag, class and id, in document order."""
+    return [(el, el.tag, el.get("class"), el.get("id")) for el in root.iter(etree.Element)]
+
+
 class BodyText:
     """The body's text nodes, listed once (an XPath over the whole page makes a proxy per node) and shared by
     every reader of short texts (byline, 上一篇/下一篇, footer, the 信息公开 header, a search page's count) instead
@@ -56,7 +61,7 @@ class BodyText:
         readers that look for names (CMS containers, breadcrumbs, headlines) instead of a tree walk each.
         None when the tree is not its document's root (those readers then walk what they always walked)."""
         if self._named is None and self._tree is self._tree.getroottree().getroot():
-            self._named = [(el, el.tag, el.get("class"), el.get("id")) for el in self._tree.iter(etree.Element)]
+            self._named = named_elements(self._tree)
         return self._named
 
     def with_words(self, words: Iterable[str], max_length: int | None = None) -> list:
@@ -83,7 +88,7 @@ def elements_named(root: etree._Element, class_words: tuple[str, ...], id_words:
     (libxml2's XPath is several times slower at testing attributes on every element), or in the document's
     `named` list when given (`BodyText.named`)."""
     if named is None:
-        named = [(el, el.tag, el.get("class"), el.get("id")) for el in root.getroottree().getroot().iter(etree.Element)]
+        named = named_elements(root.getroottree().getroot())
     out = []
     for el, tag, cls, ident in named:
         if tag in tags:
@@ -122,7 +127,7 @@ def holder(node: object) -> etree._Element:
 def find_span(nodes: Iterable, block: etree._Element) -> tuple[etree._Element, etree._Element] | None:
     """The elements holding `block`'s first long text and, after it, its last one (`block` is a copy of
     part of the page the `nodes` are the text of; whitespace is ignored)."""
-    long = [t for t in (" ".join(x.split()) for x in block.itertext()) if len(t) >= SNIPPET]
+    long = [t for t in map(squash, block.itertext()) if len(t) >= SNIPPET]
     if not long:
         return None
     distinctive = [t for t in long if len(t) >= DISTINCT] or long
@@ -131,7 +136,7 @@ def find_span(nodes: Iterable, block: etree._Element) -> tuple[etree._Element, e
     for node in nodes:
         if len(node) < 4 or (first[:4] not in node and last[-4:] not in node):
             continue  # cheap test first: most text nodes hold neither snippet
-        text = " ".join(node.split())
+        text = squash(node)
         if start is None and first in text:
             start = holder(node)
         if start is not None and end is None and last in text:

@@ -52,6 +52,16 @@ def test_boilerplate_is_told_by_its_stock_phrases() -> None:
     assert not is_boilerplate("会议强调，要进一步规范网站内容管理，依法保护版权。")  # one stock word is no statement
 
 
+def test_a_decisions_own_legal_words_are_no_boilerplate() -> None:
+    """未经许可, 侵权, 法律责任 are the law's words too: without a phrase about the site, a document's prose."""
+    finding = "<p>经查，当事人未经许可擅自复制发行他人作品，构成侵权，依法应承担法律责任。</p>"
+    assert not is_boilerplate("当事人侵权行为成立，应依法承担法律责任。")
+    art = run(page("某市版权局行政处罚决定书（2023年第3号）",
+                   "<p>当事人：某某文化传媒有限公司，住所某市某区某路1号，统一社会信用代码见附件。</p>"
+                   f"{finding}<p>依据著作权法第五十三条之规定，本局决定没收违法所得并处罚款人民币五万元。</p>"))
+    assert "构成侵权" in art.text and "五万元" in art.text
+
+
 def test_a_short_article_beside_a_sidebar_of_dated_links_is_an_article() -> None:
     related = "".join(f"<li><a href='/n/{i}.html'>金水区召开第{i}次安全生产工作会议部署重点任务</a><span>2023-02-{10 + i:02d}</span></li>"
                       for i in range(12))

@@ -8,7 +8,7 @@ from lxml import html as lxml_html
 
 from transforms.context import Context
 from transforms.extract.extract import extract
-from transforms.parse import parse_document
+from transforms.parse import page_text, parse_document
 from transforms.pipeline import extract_article, prepare
 
 URL = "https://www.example.gov.cn/a/b.html"
@@ -58,10 +58,25 @@ def test_nesting_beyond_the_parser_limit_does_not_raise() -> None:
     assert art.content_html.startswith("<div")
 
 
+def test_text_fallback_keeps_text_after_a_self_closing_svg() -> None:
+    _, text = page_text("<p>图标<svg class='i'/></p><p>正文内容</p><p>尾<svg><path/></svg></p><p>结尾</p>")
+    assert "正文内容" in text and "结尾" in text
+
+
 def test_many_siblings_and_attributes_are_fine() -> None:
     rows = "".join(f"<tr><td>{i}</td><td>名称{i}</td></tr>" for i in range(3000))
     art = run(f"<html><body><h1>名单</h1>{BODY}<table><tr><th>序号</th><th>名称</th></tr>{rows}</table></body></html>")
     assert "名称2999" in art.text
+
+
+def test_junk_spans_in_a_data_table_keep_the_article() -> None:
+    """A `colspan="2px"` header is read as browsers read it (tablegrid.span), not an error that leaves the page."""
+    table = ("<table><tr><td colspan='2px'><b>名单</b></td></tr><tr><td><b>序号</b></td><td><b>名称</b></td></tr>"
+             "<tr><td>1</td><td>甲单位</td></tr><tr><td>2</td><td>乙单位</td></tr></table>")
+    art = run(f"<html><body><h1>关于项目申报结果的公示</h1>{BODY}{table}</body></html>")
+    assert art.extraction == "article"
+    assert "乙单位" in art.text
+    assert 'scope="colgroup"' in art.content_html
 
 
 def test_extract_is_pure() -> None:

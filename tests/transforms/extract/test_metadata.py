@@ -6,7 +6,7 @@ import pytest
 from lxml import html as lxml_html
 
 from transforms.extract.byline import clean_source, parse_line
-from transforms.extract.dates import parse_cn_date, parse_date
+from transforms.extract.dates import parse_cn_date, parse_date, strip_date
 from transforms.extract.metadata import detect_lang, read_metadata, url_date
 from transforms.extract.site import from_title
 from transforms.extract.titles import headline_part
@@ -178,6 +178,16 @@ def test_date_spans_and_mixed_separators_are_no_dates() -> None:
     assert parse_date("2024年1-2月全省规模以上工业生产情况") == ""
     assert parse_date("2023-1-2月") == ""
     assert parse_date("2023年5月30日至6月1日") == "2023-05-30"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("2024年1-2月全省经济运行情况 2024-03-15", "2024年1-2月全省经济运行情况"),  # a span of months is the title's
+    ("2024年1-2月全省经济运行情况", "2024年1-2月全省经济运行情况"),
+    ("2023-05-30 关于开展调研的通知", "关于开展调研的通知"),
+    ("关于开展调研的通知[2023-05-30]", "关于开展调研的通知"),
+])
+def test_a_list_entrys_date_is_stripped_by_the_date_grammar(text: str, expected: str) -> None:
+    assert strip_date(text) == expected
 
 
 def test_issued_date_and_document_number_from_the_byline() -> None:

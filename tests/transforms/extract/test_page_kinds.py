@@ -36,6 +36,17 @@ def test_search_results_page() -> None:
     assert art.title == "搜索结果" and art.site == "某省人民政府"
 
 
+@pytest.mark.parametrize("box", ["result-table", "topic-results", "sortable"])
+def test_search_results_in_a_box_whose_name_only_starts_like_furniture(box: str) -> None:
+    """`tab`, `top`, `sort` are words of furniture names; `result-table` and `topic-results` hold results."""
+    rows = "".join(f"<tr><td><a href='/art/{i}.html'>关于优化营商环境的第{i}号政策文件解读</a></td>"
+                   f"<td>2023-0{i + 1}-1{i}</td></tr>" for i in range(6))
+    html = (f"<html><head><title>搜索结果_某省人民政府</title></head><body><p>共找到 6 条结果</p>"
+            f"<table class='{box}'>{rows}</table></body></html>")
+    art = run(html, "https://www.example.gov.cn/search?q=%E8%90%A5%E5%95%86")
+    assert art.page_type == "search" and len(art.entries) == 6
+
+
 def test_a_list_with_a_record_count_is_no_search_page() -> None:
     rows = "".join(f"<li><a href='/zc/{i}.html'>某市人民政府关于第{i}项工作的通知</a><span>2023-05-{i + 1:02d}</span></li>"
                    for i in range(10))
@@ -50,6 +61,8 @@ def test_a_list_with_a_record_count_is_no_search_page() -> None:
     ("https://x.gov.cn/s?q=%E7%A4%BE%E4%BF%9D", "社保"),
     ("https://x.gov.cn/was5/web/search?searchword=%C9%E7%B1%A3%BF%A8", "社保卡"),  # GBK-encoded
     ("https://x.gov.cn/list/index.html?page=2", ""),
+    ("https://x.gov.cn/s?q=社保", "社保"),  # an IRI's query, left unencoded (was a UnicodeEncodeError)
+    ("https://x.gov.cn/s?q=%2541", "%41"),  # unescaped once, not twice (was "A")
 ])
 def test_query_from_the_address(url: str, query: str) -> None:
     assert query_from_url(url) == query
