@@ -83,7 +83,7 @@ class AudioFiles:
 
     async def find(self, key: str, fmt: str) -> Stored | None:
         """The finished file: on this machine's disk, else copied from the share (another instance made it)."""
-        stored = await asyncio.to_thread(self.store.find, key, fmt)
+        stored = await self.find_local(key, fmt)
         if stored is not None or self.share is None or key in self.running:
             return stored
         shared = await self.share.get(key, fmt)

@@ -174,6 +174,7 @@ async def _episode(cfg: Config, fetcher: Fetcher, speech: SpeechService, folder:
     from transforms.speech.text import speech_text
 
     from ..errors import ProxyError
+    from ..podcast.feed import episode_summary
     from ..speech.article import ArticleAudio
     from ..speech.files import write_audio, write_captions
     from ..speech.tags import TagInfo
@@ -203,9 +204,8 @@ async def _episode(cfg: Config, fetcher: Fetcher, speech: SpeechService, folder:
     except OSError as e:
         raise CLIError(f"cannot write the episode of {entry.url}: {e.strerror}",
                        f"无法写入 {entry.url} 的音频：{e.strerror}") from None
-    body = [s.text for s in text.sentences if not s.heading][1:4]
     return Episode(entry.url, info.title, info.date or entry.date, key, path.name, vtt.name, path.stat().st_size,
-                   timeline.seconds, "".join(body)[:300]), True
+                   timeline.seconds, episode_summary(text)), True
 
 
 def _load_state(folder: Path) -> dict[str, Episode]:
@@ -220,13 +220,13 @@ def _load_state(folder: Path) -> dict[str, Episode]:
 
 def _write_feed(folder: Path, base: str, list_url: str, listing: object, episodes: list[Episode]) -> None:
     from ..podcast.cover import cover_png
-    from ..podcast.feed import Channel, build_feed
+    from ..podcast.feed import Channel, build_feed, feed_title
     from ..podcast.feed import Episode as Item
     from ..speech.files import write_text
 
     site = getattr(listing, "site", "") or ""
     column = getattr(listing, "column", "") or getattr(listing, "title", "") or ""
-    title = " · ".join(x for x in (site, column) if x) or list_url
+    title = feed_title(site, column, list_url)
     cover = folder / COVER
     marker = folder / ".cover-site"
     if not cover.is_file() or not marker.is_file() or marker.read_text(encoding="utf-8") != site:

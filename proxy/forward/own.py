@@ -10,7 +10,6 @@ as the door reached it: they are given back under OWN_BASE on the site's origin,
 from __future__ import annotations
 
 import logging
-import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,6 +17,7 @@ import aiohttp
 from mitmproxy import http
 
 from transforms.context import Settings
+from transforms.render import csp
 from transforms.render.pages import render_settings
 
 from .keys import CLIENT, SET_COOKIES
@@ -100,7 +100,7 @@ async def _settings(parts: Parts, flow: http.HTTPFlow, prefs: Prefs) -> http.Res
         return http.Response.make(303, b"", {"location": back, "cache-control": "no-store"})
     # from elsewhere a change is only offered: the form shows it, saving it is the reader's own click
     shown = submitted if changing else prefs
-    nonce = secrets.token_urlsafe(18)
+    nonce = csp.new_nonce()
     body = render_settings(ui_lang(flow.request), shown.parsed, "orig" if shown.mode == "overlay" else shown.mode,
                            back, nonce=nonce, confirm=changing, own_base=OWN_BASE)
     return http.Response.make(200, body.encode(), {

@@ -9,7 +9,6 @@ no Authorization (after our own cookie is taken out) and the response has no Set
 from __future__ import annotations
 
 import logging
-import secrets
 from collections.abc import Callable
 from urllib.parse import unquote
 
@@ -142,7 +141,7 @@ async def _rendered(parts: Parts, flow: http.HTTPFlow, body: bytes, prefs: Prefs
 
 
 def _set_view(r: http.Response, view: View) -> None:
-    nonce = secrets.token_urlsafe(18)
+    nonce = csp.new_nonce()
     _drop(r.headers, (*REPLACED, "content-security-policy", "content-security-policy-report-only", "link",
                       "content-type", "refresh"))
     r.headers["content-type"] = f"{view.media_type}; charset=utf-8"

@@ -8,14 +8,29 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
+from typing import TYPE_CHECKING
 
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
+if TYPE_CHECKING:
+    from transforms.speech.text import SpeechText
+
 PODCAST_NS = "https://podcastindex.org/namespace/1.0"
 CHINA = timezone(timedelta(hours=8))  # a date without a time on a government site is a date in China
 CATEGORY = "Government"
+SUMMARY_CHARS = 300
+
+
+def feed_title(site: str, column: str, fallback: str) -> str:
+    """The feed's title: "site · column" (either alone when the other is missing), else `fallback`."""
+    return " · ".join(x for x in (site, column) if x) or fallback
+
+
+def episode_summary(text: SpeechText) -> str:
+    """An episode's description: the first body sentences after the title sentence, cut to SUMMARY_CHARS."""
+    return "".join([s.text for s in text.sentences if not s.heading][1:4])[:SUMMARY_CHARS]
 
 
 @dataclass(frozen=True)

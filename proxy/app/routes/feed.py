@@ -24,7 +24,7 @@ from ...errors import ProxyError
 from ...pages.fairness import client_key
 from ...pages.service import refuse_non_html
 from ...podcast.cover import cover_png
-from ...podcast.feed import Channel, Episode, build_feed
+from ...podcast.feed import Channel, Episode, build_feed, episode_summary, feed_title
 from .. import urlscheme
 from ..keys import AUDIO_FILES, SERVICES, SPEECH
 from ..urlscheme import PREFIX_LINKS
@@ -74,7 +74,7 @@ async def feed(request: web.Request) -> web.Response:
     rate = speech.cfg.rate
     episodes = await asyncio.gather(*(_episode(request, origin, e, rate) for e in listing.entries[:MAX_ITEMS]))
     site, column = listing.site.strip(), (listing.column or listing.title).strip()
-    title = " · ".join(x for x in (site, column) if x) or list_url
+    title = feed_title(site, column, list_url)
     q = quote(list_url, safe="")
     channel = Channel(title=title, link=list_url, description=f"{title}：文章的朗读音频（a11y-proxy 提供）。",
                       language=(listing.lang or "zh-CN").lower(), author=site or column,
@@ -108,9 +108,8 @@ async def _episode(request: web.Request, origin: str, entry: ListEntry, rate: in
     if stored is None:
         files.queue(key, "mp3", production_of(speech, text, rate, "mp3", key, tags))
     q = quote(page, safe="")
-    body = [s.text for s in text.sentences if not s.heading][1:4]
     return Episode(guid=page, title=tags.title or entry.title, link=page, date=tags.date or entry.date,
-                   description="".join(body)[:300], audio_url=f"{origin}/audio?url={q}",
+                   description=episode_summary(text), audio_url=f"{origin}/audio?url={q}",
                    length=stored.size if stored else 0,
                    seconds=stored.meta["timeline"]["seconds"] if stored else 0.0,
                    transcript_url=f"{origin}/audio/captions?url={q}")
