@@ -107,7 +107,8 @@ def main() -> None:
                  median(times[name]) / median(times[name.replace("overlay through the door", "direct")
                                                      .replace("through the door", "direct")]))
                 for name in columns]
-        print(f"\nforward door start-up (mitmproxy Master, CA check, listener): "
+        print(f"\nforward door start-up (mitmproxy Master, CA check, listener; not counted: the mitmproxy import and "
+              f"making or loading the CA before it): "
               f"{(StartTime.seconds or float('nan')) * 1000:.1f} ms\n")
         print(table(["request (one keep-alive connection each)", "bytes", "median ms", "× direct"], rows))
         splices = splice_costs()
